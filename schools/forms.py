@@ -1,0 +1,66 @@
+"""The schedule upload form: checks what can be checked before the file is read."""
+
+from django import forms
+from django.conf import settings
+
+from .models import ImportKind
+
+EXTENSIONS = {ImportKind.SCHEDULE_CSV: ".csv", ImportKind.ONEROSTER: ".zip"}
+
+
+def _size_check(upload, label: str) -> None:
+    limit = settings.OPENDOORS_MAX_IMPORT_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"{upload.name} is {upload.size / 1024 / 1024:.0f} MB; the limit is "
+            f"{limit / 1024 / 1024:.0f} MB. Split the {label} or ask your administrator."
+        )
+    if upload.size == 0:
+        raise forms.ValidationError(f"{upload.name}: the file is empty.")
+
+
+class ScheduleImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ImportKind.choices,
+        initial=ImportKind.SCHEDULE_CSV,
+        widget=forms.RadioSelect,
+        label="What are you importing?",
+    )
+    file = forms.FileField(
+        label="Schedule file",
+        help_text="A master-schedule CSV (teacher_id, day, period, section, …) or a OneRoster "
+        "ZIP export.",
+    )
+    bell_file = forms.FileField(
+        required=False,
+        label="Bell schedule (optional)",
+        help_text="bell.csv with day, period, start, end (HH:MM): calendars need clock times.",
+    )
+    org = forms.CharField(
+        required=False,
+        max_length=255,
+        label="OneRoster school sourcedId (optional)",
+        help_text="Only when the export holds several schools.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        _size_check(upload, "file")
+        return upload
+
+    def clean_bell_file(self):
+        upload = self.cleaned_data.get("bell_file")
+        if upload:
+            _size_check(upload, "bell schedule")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, upload = cleaned.get("kind"), cleaned.get("file")
+        if kind and upload and not upload.name.lower().endswith(EXTENSIONS[kind]):
+            self.add_error(
+                "file",
+                f"{upload.name} is not a {EXTENSIONS[kind]} file; choose "
+                f"“{ImportKind(kind).label}” files, or change the kind above.",
+            )
+        return cleaned

@@ -1,0 +1,20 @@
+"""`opendoors load-demo`: create (or refresh) the Riverbend demo district and print its logins."""
+
+from django.core.management.base import BaseCommand
+
+from schools.demo import SITE_URL, demo_load, demo_password
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the Riverbend demo district: two middle schools, their staff and a "
+        "7-period master schedule. Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        logins = demo_load()
+        width = max(len(username) for username, _, _ in logins)
+        self.stdout.write(self.style.SUCCESS(f"Demo district ready at {SITE_URL}"))
+        for username, role, school in logins:
+            self.stdout.write(f"  {username:<{width}}  {role}, {school}")
+        self.stdout.write(f"Password for every account: {demo_password()}")

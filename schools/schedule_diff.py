@@ -1,0 +1,177 @@
+"""What importing a schedule would change: people and sections added, changed, removed.
+
+The same comparison produces the preview a coach reviews and the plan that
+`schools.services.schedule_apply` carries out, so what is shown is what is done.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from .importers.schedule_data import ScheduleData
+from .models import Day, Meeting, Period, School, Section, SourceId, Term
+
+SectionKey = tuple[str, str]
+# (teacher source id, section key, day label, period label) -> room
+MeetingMap = dict[tuple[str, SectionKey, str, str], str]
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SchedulePreview:
+    """The import summary shown before and after applying a schedule."""
+
+    source: str
+    found: str
+    teachers: Changes
+    sections: Changes
+    meetings_added: int
+    meetings_removed: int
+    meetings_unchanged: int
+    days_removed: list[str]
+    periods_removed: list[str]
+    notes: list[str]
+    warnings: list[str]
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (
+            self.teachers.added
+            or self.teachers.changed
+            or self.teachers.removed
+            or self.sections.added
+            or self.sections.changed
+            or self.sections.removed
+            or self.meetings_added
+            or self.meetings_removed
+            or self.days_removed
+            or self.periods_removed
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SchedulePreview":
+        return cls(
+            **{
+                **data,
+                "teachers": Changes(**data["teachers"]),
+                "sections": Changes(**data["sections"]),
+            }
+        )
+
+    def one_line(self) -> str:
+        return (
+            f"teachers +{len(self.teachers.added)} ~{len(self.teachers.changed)} "
+            f"={self.teachers.unchanged} -{len(self.teachers.removed)}; "
+            f"sections +{len(self.sections.added)} ~{len(self.sections.changed)} "
+            f"={self.sections.unchanged} -{len(self.sections.removed)}; "
+            f"meetings +{self.meetings_added} -{self.meetings_removed} "
+            f"={self.meetings_unchanged}"
+        )
+
+
+def stored_meetings(term: Term | None) -> MeetingMap:
+    if term is None:
+        return {}
+    rows = Meeting.objects.filter(section__term=term).values_list(
+        "teacher_id",
+        "section__code",
+        "section__course",
+        "slot__day__label",
+        "slot__period__label",
+        "room",
+    )
+    source_of = dict(
+        SourceId.objects.filter(school=term.school).values_list("person_id", "value")
+    )
+    return {
+        (source_of.get(teacher, f"#{teacher}"), (code, course), day, period): room
+        for teacher, code, course, day, period, room in rows
+    }
+
+
+def wanted_meetings(data: ScheduleData) -> MeetingMap:
+    return {(m.teacher, m.section, m.day, m.period): m.room for m in data.meetings}
+
+
+def schedule_compare(*, school: School, term: Term | None, data: ScheduleData) -> SchedulePreview:
+    """Compare a schedule read from files with what the school's current term holds."""
+    have, want = stored_meetings(term), wanted_meetings(data)
+    added = want.keys() - have.keys()
+    removed = have.keys() - want.keys()
+    moved = {k for k in want.keys() & have.keys() if want[k] != have[k]}
+    touched_teachers = {k[0] for k in added | removed | moved}
+    touched_sections = {k[1] for k in added | removed | moved}
+    return SchedulePreview(
+        source=data.source,
+        found=data.summary(),
+        teachers=_teacher_changes(school, data, touched_teachers),
+        sections=_section_changes(term, data, touched_sections),
+        meetings_added=len(added),
+        meetings_removed=len(removed),
+        meetings_unchanged=len(want.keys() & have.keys()) - len(moved),
+        days_removed=_labels_removed(Day, term, data.days),
+        periods_removed=_labels_removed(Period, term, data.periods),
+        notes=list(data.notes),
+        warnings=[str(w) for w in data.warnings],
+    )
+
+
+def _teacher_changes(school: School, data: ScheduleData, touched: set[str]) -> Changes:
+    stored = {
+        s.value: s.person
+        for s in SourceId.objects.filter(school=school).select_related("person")
+    }
+    changes = Changes()
+    for source_id, record in data.teachers.items():
+        person = stored.get(source_id)
+        if person is None:
+            changes.added.append(record.name)
+        elif source_id in touched or person.get_full_name() != record.name:
+            changes.changed.append(record.name)
+        else:
+            changes.unchanged += 1
+    teaching = set(
+        SourceId.objects.filter(school=school, person__meetings__section__term__school=school)
+        .values_list("value", flat=True)
+        .distinct()
+    )
+    changes.removed = sorted(
+        str(stored[value]) for value in teaching - data.teachers.keys()
+    )
+    return changes
+
+
+def _section_changes(term: Term | None, data: ScheduleData, touched: set[SectionKey]) -> Changes:
+    stored = {(s.code, s.course): s for s in Section.objects.filter(term=term)} if term else {}
+    changes = Changes()
+    for key, record in data.sections.items():
+        section = stored.get(key)
+        if section is None:
+            changes.added.append(str(_label(key)))
+        elif key in touched or (section.subject, section.grade) != (record.subject, record.grade):
+            changes.changed.append(_label(key))
+        else:
+            changes.unchanged += 1
+    changes.removed = sorted(_label(key) for key in stored.keys() - data.sections.keys())
+    return changes
+
+
+def _label(key: SectionKey) -> str:
+    code, course = key
+    return f"{code} ({course})" if course and course != code else code
+
+
+def _labels_removed(model: type[Day] | type[Period], term: Term | None, labels: list[str]):
+    if term is None:
+        return []
+    return sorted(model.objects.filter(term=term).exclude(label__in=labels).values_list(
+        "label", flat=True
+    ))

@@ -1,0 +1,232 @@
+"""Writes to schools and their master schedules, each in one transaction."""
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+
+from .importers.schedule_data import ScheduleData, TeacherRecord
+from .models import (
+    Day,
+    District,
+    ImportKind,
+    ImportStatus,
+    Meeting,
+    Membership,
+    Period,
+    Person,
+    Role,
+    ScheduleImport,
+    School,
+    Section,
+    Slot,
+    SourceId,
+    Term,
+)
+from .schedule_diff import SchedulePreview, schedule_compare
+
+
+def school_get_or_create(*, slug: str, name: str = "") -> School:
+    """The school with this slug, created in the default district when it is new."""
+    school = School.objects.filter(slug=slug).first()
+    if school:
+        return school
+    district = District.objects.order_by("id").first() or District.objects.create(
+        name="Default district", slug="default"
+    )
+    return School.objects.create(
+        district=district,
+        slug=slug,
+        name=name or slug.replace("-", " ").title(),
+        time_zone=settings.TIME_ZONE,
+    )
+
+
+def term_current(school: School) -> Term | None:
+    return school.terms.order_by("-id").first()
+
+
+def schedule_preview(*, school: School, data: ScheduleData) -> SchedulePreview:
+    return schedule_compare(school=school, term=term_current(school), data=data)
+
+
+@transaction.atomic
+def schedule_apply(*, school: School, data: ScheduleData) -> SchedulePreview:
+    """Make the school's current term hold exactly this schedule. Applying it twice changes
+    nothing. People are never deleted: a teacher missing from the file loses their meetings."""
+    term = term_current(school)
+    preview = schedule_compare(school=school, term=term, data=data)
+    if term is None:
+        term = Term.objects.create(school=school, name=data.term_name or "Current term")
+    elif data.term_name and term.name != data.term_name:
+        term.name = data.term_name
+        term.save(update_fields=["name"])
+    slots = _slots_sync(term, data)
+    teachers = _teachers_sync(school, data)
+    sections = _sections_sync(term, data)
+    _meetings_sync(term, data, slots=slots, teachers=teachers, sections=sections)
+    return preview
+
+
+def _labels_sync(model: type[Day] | type[Period], term: Term, labels: list[str]) -> dict:
+    model.objects.filter(term=term).exclude(label__in=labels).delete()
+    stored = {row.label: row for row in model.objects.filter(term=term)}
+    for position, label in enumerate(labels):
+        row = stored.get(label)
+        if row is None:
+            stored[label] = model.objects.create(term=term, label=label, position=position)
+        elif row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    return stored
+
+
+def _slots_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Slot]:
+    days = _labels_sync(Day, term, data.days)
+    periods = _labels_sync(Period, term, data.periods)
+    stored = {
+        (s.day.label, s.period.label): s
+        for s in Slot.objects.filter(term=term).select_related("day", "period")
+    }
+    new, retimed = [], []
+    for day in data.days:
+        for period in data.periods:
+            times = data.bell.get((day, period), (None, None))
+            slot = stored.get((day, period))
+            if slot is None:
+                slot = Slot(term=term, day=days[day], period=periods[period])
+                slot.starts_at, slot.ends_at = times
+                stored[(day, period)] = slot
+                new.append(slot)
+            # A file without a bell schedule keeps the clock times already stored.
+            elif data.bell and (slot.starts_at, slot.ends_at) != times:
+                slot.starts_at, slot.ends_at = times
+                retimed.append(slot)
+    Slot.objects.bulk_create(new)
+    Slot.objects.bulk_update(retimed, ["starts_at", "ends_at"])
+    return stored
+
+
+def _teachers_sync(school: School, data: ScheduleData) -> dict[str, Person]:
+    stored = {
+        s.value: s.person for s in SourceId.objects.filter(school=school).select_related("person")
+    }
+    renamed = []
+    for source_id, record in data.teachers.items():
+        person = stored.get(source_id)
+        if person is None:
+            stored[source_id] = _teacher_create(school, record)
+        elif person.get_full_name() != record.name:
+            person.first_name, person.last_name = _name_parts(record)
+            renamed.append(person)
+    Person.objects.bulk_update(renamed, ["first_name", "last_name"])
+    teaching = {stored[source_id].pk for source_id in data.teachers}
+    already = set(
+        Membership.objects.filter(
+            school=school, role=Role.TEACHER, person_id__in=teaching
+        ).values_list("person_id", flat=True)
+    )
+    Membership.objects.bulk_create(
+        Membership(person_id=pk, school=school, role=Role.TEACHER) for pk in teaching - already
+    )
+    return stored
+
+
+def _name_parts(record: TeacherRecord) -> tuple[str, str]:
+    if record.given_name or record.family_name:
+        return record.given_name, record.family_name
+    given, _, family = record.name.rpartition(" ")
+    return given, family
+
+
+def _teacher_create(school: School, record: TeacherRecord) -> Person:
+    base = slugify(f"{school.slug}-{record.source_id}")[:140] or f"{school.slug}-teacher"
+    username, n = base, 1
+    while Person.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    first, last = _name_parts(record)
+    person = Person(username=username, first_name=first, last_name=last, email=record.email)
+    person.set_unusable_password()
+    person.save()
+    SourceId.objects.create(school=school, person=person, value=record.source_id)
+    return person
+
+
+def _sections_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Section]:
+    stored = {(s.code, s.course): s for s in Section.objects.filter(term=term)}
+    gone = [stored.pop(key).pk for key in list(stored) if key not in data.sections]
+    Section.objects.filter(pk__in=gone).delete()
+    new, changed = [], []
+    for key, record in data.sections.items():
+        section = stored.get(key)
+        if section is None:
+            section = Section(term=term, code=record.code, course=record.course)
+            stored[key] = section
+            new.append(section)
+        elif (section.subject, section.grade) != (record.subject, record.grade):
+            changed.append(section)
+        section.subject, section.grade = record.subject, record.grade
+    Section.objects.bulk_create(new)
+    Section.objects.bulk_update(changed, ["subject", "grade"])
+    return stored
+
+
+def _meetings_sync(term: Term, data: ScheduleData, *, slots, teachers, sections) -> None:
+    want = {
+        (sections[m.section].pk, teachers[m.teacher].pk, slots[(m.day, m.period)].pk): m.room
+        for m in data.meetings
+    }
+    stored = {
+        (m.section_id, m.teacher_id, m.slot_id): m
+        for m in Meeting.objects.filter(section__term=term)
+    }
+    Meeting.objects.filter(pk__in=[m.pk for k, m in stored.items() if k not in want]).delete()
+    moved = []
+    for key, room in want.items():
+        meeting = stored.get(key)
+        if meeting is not None and meeting.room != room:
+            meeting.room = room
+            moved.append(meeting)
+    Meeting.objects.bulk_update(moved, ["room"])
+    Meeting.objects.bulk_create(
+        Meeting(section_id=s, teacher_id=t, slot_id=sl, room=room)
+        for (s, t, sl), room in want.items()
+        if (s, t, sl) not in stored
+    )
+
+
+def import_start(
+    *,
+    school: School,
+    uploaded_by: Person,
+    kind: str,
+    upload: UploadedFile,
+    bell_upload: UploadedFile | None = None,
+    org: str = "",
+) -> ScheduleImport:
+    """Keep an uploaded schedule and queue it to be read into a preview."""
+    from .tasks import import_read
+
+    schedule_import = ScheduleImport.objects.create(
+        school=school,
+        uploaded_by=uploaded_by,
+        kind=ImportKind(kind),
+        file=upload,
+        original_name=upload.name or "upload",
+        bell_file=bell_upload,
+        org=org,
+    )
+    transaction.on_commit(lambda: import_read.enqueue(schedule_import.pk))
+    return schedule_import
+
+
+def import_apply_start(*, schedule_import: ScheduleImport) -> None:
+    """Queue a previewed import to be applied."""
+    from .tasks import import_apply
+
+    updated = ScheduleImport.objects.filter(
+        pk=schedule_import.pk, status=ImportStatus.PREVIEW
+    ).update(status=ImportStatus.APPLYING, progress=0)
+    if updated:
+        transaction.on_commit(lambda: import_apply.enqueue(schedule_import.pk))

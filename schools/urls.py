@@ -1,0 +1,15 @@
+"""URLs of a school's schedule pages, under /schools/<slug>/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "schools"
+urlpatterns = [
+    path("<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("<slug:slug>/schedule.csv", views.schedule_csv, name="schedule_csv"),
+    path("<slug:slug>/teachers/<int:person_id>/", views.teacher, name="teacher"),
+    path("<slug:slug>/imports/new/", views.import_new, name="import_new"),
+    path("<slug:slug>/imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("<slug:slug>/imports/<int:import_id>/apply/", views.import_apply, name="import_apply"),
+]

@@ -1,0 +1,109 @@
+"""Pages for a school's master schedule and its imports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access
+from .forms import ScheduleImportForm
+from .importers.csvfiles import write_rows
+from .models import ImportStatus, Meeting
+from .schedule_diff import SchedulePreview
+from .selectors import schedule_grid, teacher_week
+from .services import import_apply_start, import_start
+
+
+@require_GET
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    school = access.school_for_viewer(request.user, slug)
+    grid = schedule_grid(
+        school=school,
+        day_label=request.GET.get("day", ""),
+        subject=request.GET.get("subject", ""),
+        grade=request.GET.get("grade", ""),
+    )
+    context = {
+        "school": school,
+        "grid": grid,
+        "can_manage": access.can_manage_schedule(request.user, school),
+        "filters": request.GET,
+    }
+    return render(request, "schools/schedule.html", context)
+
+
+@require_GET
+@login_required
+def teacher(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
+    school = access.school_for_viewer(request.user, slug)
+    person = access.teacher_at_school(school, person_id)
+    week = teacher_week(school=school, teacher=person)
+    return render(request, "schools/teacher_week.html", {"school": school, "week": week})
+
+
+@require_GET
+@login_required
+def schedule_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    school = access.school_for_viewer(request.user, slug)
+    meetings = (
+        Meeting.objects.filter(section__term__school=school, section__term=school.terms.first())
+        .select_related("teacher", "section", "slot__day", "slot__period")
+        .order_by("teacher__last_name", "teacher_id", "slot__day__position", "slot__period__position")
+        .prefetch_related("teacher__source_ids")
+    )
+    header = ["teacher_id", "teacher_name", "day", "period", "section", "course", "subject",
+              "grade", "room"]
+    rows = (
+        [
+            next((s.value for s in m.teacher.source_ids.all() if s.school_id == school.pk),
+                 m.teacher.username),
+            str(m.teacher), m.slot.day.label, m.slot.period.label, m.section.code,
+            m.section.course, m.section.subject, m.section.grade, m.room,
+        ]
+        for m in meetings
+    )
+    response = StreamingHttpResponse(write_rows([header, *rows]), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{school.slug}-schedule.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_new(request: HttpRequest, slug: str) -> HttpResponse:
+    school = access.school_for_schedule_manager(request.user, slug)
+    form = ScheduleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        schedule_import = import_start(
+            school=school,
+            uploaded_by=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            bell_upload=form.cleaned_data.get("bell_file"),
+            org=form.cleaned_data["org"],
+        )
+        return redirect("schools:import_detail", slug=school.slug, import_id=schedule_import.pk)
+    recent = school.imports.select_related("uploaded_by")[:10]
+    context = {"school": school, "form": form, "recent": recent}
+    return render(request, "schools/import_new.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+    schedule_import = access.import_for_manager(request.user, slug, import_id)
+    preview = (
+        SchedulePreview.from_dict(schedule_import.preview) if schedule_import.preview else None
+    )
+    context = {"school": schedule_import.school, "job": schedule_import, "preview": preview}
+    template = "schools/_import_status.html" if request.htmx else "schools/import_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def import_apply(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+    schedule_import = access.import_for_manager(request.user, slug, import_id)
+    if schedule_import.status == ImportStatus.PREVIEW:
+        import_apply_start(schedule_import=schedule_import)
+    return redirect("schools:import_detail", slug=slug, import_id=import_id)
