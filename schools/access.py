@@ -17,9 +17,9 @@ def schools_visible_to(person: Person) -> QuerySet[School]:
     """Schools a person belongs to, and every school of a district they lead."""
     if not person.is_authenticated:
         return School.objects.none()
-    led_districts = Membership.objects.filter(
-        person=person, role=Role.DISTRICT_LEADER
-    ).values("school__district")
+    led_districts = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).values(
+        "school__district"
+    )
     return School.objects.filter(
         Q(memberships__person=person) | Q(district__in=led_districts)
     ).distinct()
@@ -55,4 +55,6 @@ def import_for_manager(person: Person, slug: str, import_id: int) -> ScheduleImp
 
 def teacher_at_school(school: School, person_id: int) -> Person:
     """A member of the school's staff; anyone else is 404 here."""
-    return get_object_or_404(Person.objects.filter(memberships__school=school).distinct(), pk=person_id)
+    return get_object_or_404(
+        Person.objects.filter(memberships__school=school).distinct(), pk=person_id
+    )

@@ -190,9 +190,7 @@ class Meeting(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["section", "teacher", "slot"], name="meeting_unique"
-            ),
+            models.UniqueConstraint(fields=["section", "teacher", "slot"], name="meeting_unique"),
         ]
 
     def __str__(self) -> str:

@@ -88,9 +88,7 @@ def stored_meetings(term: Term | None) -> MeetingMap:
         "slot__period__label",
         "room",
     )
-    source_of = dict(
-        SourceId.objects.filter(school=term.school).values_list("person_id", "value")
-    )
+    source_of = dict(SourceId.objects.filter(school=term.school).values_list("person_id", "value"))
     return {
         (source_of.get(teacher, f"#{teacher}"), (code, course), day, period): room
         for teacher, code, course, day, period, room in rows
@@ -126,8 +124,7 @@ def schedule_compare(*, school: School, term: Term | None, data: ScheduleData) -
 
 def _teacher_changes(school: School, data: ScheduleData, touched: set[str]) -> Changes:
     stored = {
-        s.value: s.person
-        for s in SourceId.objects.filter(school=school).select_related("person")
+        s.value: s.person for s in SourceId.objects.filter(school=school).select_related("person")
     }
     changes = Changes()
     for source_id, record in data.teachers.items():
@@ -143,9 +140,7 @@ def _teacher_changes(school: School, data: ScheduleData, touched: set[str]) -> C
         .values_list("value", flat=True)
         .distinct()
     )
-    changes.removed = sorted(
-        str(stored[value]) for value in teaching - data.teachers.keys()
-    )
+    changes.removed = sorted(str(stored[value]) for value in teaching - data.teachers.keys())
     return changes
 
 
@@ -172,6 +167,6 @@ def _label(key: SectionKey) -> str:
 def _labels_removed(model: type[Day] | type[Period], term: Term | None, labels: list[str]):
     if term is None:
         return []
-    return sorted(model.objects.filter(term=term).exclude(label__in=labels).values_list(
-        "label", flat=True
-    ))
+    return sorted(
+        model.objects.filter(term=term).exclude(label__in=labels).values_list("label", flat=True)
+    )

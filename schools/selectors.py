@@ -50,17 +50,16 @@ def _cells_by_teacher(term: Term, slots: list[Slot]) -> dict[int, dict[int, Cell
             ).meetings.append(meeting)
     for duty in Unavailability.objects.filter(slot__term=term):
         if duty.slot_id in wanted:
-            cells.setdefault(duty.person_id, {}).setdefault(duty.slot_id, Cell()).unavailable = (
-                duty.reason
-            )
+            cells.setdefault(duty.person_id, {}).setdefault(
+                duty.slot_id, Cell()
+            ).unavailable = duty.reason
     return cells
 
 
 def _matches(cells: dict[int, Cell], subject: str, grade: str) -> bool:
     sections = [m.section for cell in cells.values() for m in cell.meetings]
     return any(
-        (not subject or s.subject == subject) and (not grade or grade in s.grades)
-        for s in sections
+        (not subject or s.subject == subject) and (not grade or grade in s.grades) for s in sections
     )
 
 
@@ -123,9 +122,7 @@ def teacher_week(*, school: School, teacher: Person) -> TeacherWeek | None:
     periods = list(term.periods.all())
     slots = list(Slot.objects.filter(term=term).select_related("day", "period"))
     cells = {slot.pk: Cell() for slot in slots}
-    meetings = Meeting.objects.filter(section__term=term, teacher=teacher).select_related(
-        "section"
-    )
+    meetings = Meeting.objects.filter(section__term=term, teacher=teacher).select_related("section")
     for meeting in meetings:
         cells[meeting.slot_id].meetings.append(meeting)
     for duty in Unavailability.objects.filter(slot__term=term, person=teacher):

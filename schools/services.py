@@ -88,20 +88,22 @@ def _slots_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Slot]:
         (s.day.label, s.period.label): s
         for s in Slot.objects.filter(term=term).select_related("day", "period")
     }
+    wanted = data.slots()
+    gone = [slot.pk for key, slot in stored.items() if key not in set(wanted)]
+    Slot.objects.filter(pk__in=gone).delete()
     new, retimed = [], []
-    for day in data.days:
-        for period in data.periods:
-            times = data.bell.get((day, period), (None, None))
-            slot = stored.get((day, period))
-            if slot is None:
-                slot = Slot(term=term, day=days[day], period=periods[period])
-                slot.starts_at, slot.ends_at = times
-                stored[(day, period)] = slot
-                new.append(slot)
-            # A file without a bell schedule keeps the clock times already stored.
-            elif data.bell and (slot.starts_at, slot.ends_at) != times:
-                slot.starts_at, slot.ends_at = times
-                retimed.append(slot)
+    for day, period in wanted:
+        times = data.bell.get((day, period), (None, None))
+        slot = stored.get((day, period))
+        if slot is None:
+            slot = Slot(term=term, day=days[day], period=periods[period])
+            slot.starts_at, slot.ends_at = times
+            stored[(day, period)] = slot
+            new.append(slot)
+        # A file without a bell schedule keeps the clock times already stored.
+        elif data.bell and (slot.starts_at, slot.ends_at) != times:
+            slot.starts_at, slot.ends_at = times
+            retimed.append(slot)
     Slot.objects.bulk_create(new)
     Slot.objects.bulk_update(retimed, ["starts_at", "ends_at"])
     return stored

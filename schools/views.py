@@ -49,17 +49,36 @@ def schedule_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     meetings = (
         Meeting.objects.filter(section__term__school=school, section__term=school.terms.first())
         .select_related("teacher", "section", "slot__day", "slot__period")
-        .order_by("teacher__last_name", "teacher_id", "slot__day__position", "slot__period__position")
+        .order_by(
+            "teacher__last_name", "teacher_id", "slot__day__position", "slot__period__position"
+        )
         .prefetch_related("teacher__source_ids")
     )
-    header = ["teacher_id", "teacher_name", "day", "period", "section", "course", "subject",
-              "grade", "room"]
+    header = [
+        "teacher_id",
+        "teacher_name",
+        "day",
+        "period",
+        "section",
+        "course",
+        "subject",
+        "grade",
+        "room",
+    ]
     rows = (
         [
-            next((s.value for s in m.teacher.source_ids.all() if s.school_id == school.pk),
-                 m.teacher.username),
-            str(m.teacher), m.slot.day.label, m.slot.period.label, m.section.code,
-            m.section.course, m.section.subject, m.section.grade, m.room,
+            next(
+                (s.value for s in m.teacher.source_ids.all() if s.school_id == school.pk),
+                m.teacher.username,
+            ),
+            str(m.teacher),
+            m.slot.day.label,
+            m.slot.period.label,
+            m.section.code,
+            m.section.course,
+            m.section.subject,
+            m.section.grade,
+            m.room,
         ]
         for m in meetings
     )

@@ -126,9 +126,7 @@ def read_table(
             rows.append(
                 Row(
                     line=reader.line_num,
-                    values={
-                        mapping[i]: v for i, v in enumerate(values) if i in mapping
-                    },
+                    values={mapping[i]: v for i, v in enumerate(values) if i in mapping},
                 )
             )
     except csv.Error as error:

@@ -92,6 +92,11 @@ class ScheduleData:
     notes: list[str] = field(default_factory=list)
     term_name: str = ""
 
+    def slots(self) -> list[tuple[str, str]]:
+        """The (day, period) pairs of the week: the bell schedule's, else those with lessons."""
+        used = set(self.bell) or {(m.day, m.period) for m in self.meetings}
+        return [(d, p) for d in self.days for p in self.periods if (d, p) in used]
+
     def combined_classes(self) -> int:
         """Slots in which one teacher has more than one meeting."""
         seen: dict[tuple[str, str, str], int] = {}
@@ -105,7 +110,7 @@ class ScheduleData:
             f"{len(self.teachers)} teachers",
             f"{len(self.sections)} sections",
             f"{len(self.meetings)} meetings",
-            f"{len(self.days)} days × {len(self.periods)} periods",
+            f"{len(self.slots())} periods a week over {len(self.days)} days",
         ]
         combined = self.combined_classes()
         if combined:

@@ -18,7 +18,9 @@ class ImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, **options):
-        with tqdm(total=1, unit="row", desc="Reading", disable=True if options["verbosity"] < 1 else None) as bar:
+        with tqdm(
+            total=1, unit="row", desc="Reading", disable=True if options["verbosity"] < 1 else None
+        ) as bar:
 
             def on_progress(done: int, total: int) -> None:
                 bar.total = total

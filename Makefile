@@ -1,0 +1,52 @@
+# Two commands matter: `make demo` and `make test`. Everything else is what they stand on.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install test-deps demo run worker test lint ci clean
+
+$(BIN)/opendoors: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/opendoors
+
+$(VENV)/.test-deps: requirements-test.txt $(BIN)/opendoors
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium: browsers cannot be downloaded by Playwright here.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+test-deps: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
+
+demo: install
+	$(BIN)/opendoors migrate --noinput -v0
+	$(BIN)/opendoors load_demo
+	@echo "Starting the web server on http://$(HOST)/ and the task worker (Ctrl+C stops both)."
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/opendoors db_worker & \
+	$(BIN)/opendoors runserver $(HOST)
+
+test: test-deps
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/opendoors makemigrations --check --dry-run
+
+ci: lint test
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

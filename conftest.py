@@ -1,0 +1,39 @@
+"""Test-wide settings: uploads go to a temporary folder, never into the working tree."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class Personas:
+    """Everyone a page must answer correctly: see `personas` below."""
+
+    def __init__(self):
+        from schools.tests.factories import make_person, make_schedule, make_school
+
+        self.school = make_school("lincoln")
+        self.other_school = make_school("roosevelt")
+        self.teacher = make_person(
+            "teacher", self.school, "teacher", first_name="Ana", last_name="Ortiz"
+        )
+        self.colleague = make_person(
+            "colleague", self.school, "teacher", first_name="Ben", last_name="Lee"
+        )
+        self.coach = make_person("coach", self.school, "coach", "facilitator")
+        self.principal = make_person("principal", self.school, "principal")
+        self.district_leader = make_person("district", self.school, "district_leader")
+        self.outsider = make_person("outsider", self.other_school, "teacher")
+        make_schedule(self.school)
+
+    def by_name(self, name: str):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    """Lincoln's teacher, colleague, coach, principal and district leader, and an outsider
+    who teaches at Roosevelt, in the same district."""
+    return Personas()

@@ -1,0 +1,85 @@
+"""The master schedule as a grid, filtered, and one teacher's week with free periods marked."""
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schools.importers.schedule_csv import read_schedule_csv
+from schools.models import Slot, Unavailability
+from schools.services import schedule_apply
+from schools.tests.factories import HEADER_ROW, make_person, make_school
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "schedules"
+
+
+def test_a_teacher_sees_the_grid_with_free_periods(client, personas):
+    client.force_login(personas.teacher)
+    page = client.get("/schools/lincoln/schedule/").content.decode()
+    assert "Ana Ortiz" in page and "Ben Lee" in page
+    assert "MATH7-1 · 101" in page
+    assert page.count('<td class="free">Free</td>') == 2 * 6 - 7  # 2 teachers × 6 slots − 7 lessons
+
+
+def test_one_day_shows_only_that_days_periods(client, personas):
+    client.force_login(personas.teacher)
+    grid = client.get("/schools/lincoln/schedule/", {"day": "Tue"}).context["grid"]
+    assert [s.day.label for s in grid.slots] == ["Tue"] * 3
+
+
+def test_filters_by_subject_and_grade(client, personas):
+    client.force_login(personas.coach)
+    by_subject = client.get("/schools/lincoln/schedule/", {"subject": "science"}).context["grid"]
+    assert [str(row.teacher) for row in by_subject.rows] == ["Ben Lee"]
+    by_grade = client.get("/schools/lincoln/schedule/", {"grade": "7"}).context["grid"]
+    assert [str(row.teacher) for row in by_grade.rows] == ["Ana Ortiz"]
+    assert by_grade.subjects == ["math", "science"] and by_grade.grades == ["7", "8"]
+
+
+def test_a_grade_list_matches_each_of_its_grades(client):
+    school = make_school("lincoln")
+    coach = make_person("coach", school, "coach")
+    rows = HEADER_ROW + 'T1,Ana Ortiz,Mon,1,7A,,math,"9,10",\n'
+    schedule_apply(school=school, data=read_schedule_csv(rows.encode(), "s.csv"))
+    client.force_login(coach)
+    grid = client.get("/schools/lincoln/schedule/", {"grade": "10"}).context["grid"]
+    assert [str(row.teacher) for row in grid.rows] == ["Ana Ortiz"]
+
+
+def test_a_teachers_week_marks_free_periods_and_duties(client, personas):
+    slot = Slot.objects.get(day__label="Tue", period__label="3")
+    Unavailability.objects.create(person=personas.teacher, slot=slot, reason="Hall duty")
+    client.force_login(personas.colleague)
+    page = client.get(f"/schools/lincoln/teachers/{personas.teacher.pk}/")
+    week = page.context["week"]
+    assert week.free_count == 6 - 4 - 1
+    html = page.content.decode()
+    assert "Hall duty" in html and "Free (planning)" in html
+
+
+def test_the_grid_of_the_largest_school_takes_the_same_queries_as_a_small_one(client):
+    def queries_for(slug: str, csv: bytes) -> int:
+        school = make_school(slug)
+        viewer = make_person(f"coach-{slug}", school, "coach")
+        schedule_apply(school=school, data=read_schedule_csv(csv, f"{slug}.csv"))
+        client.force_login(viewer)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/schools/{slug}/schedule/")
+        assert response.status_code == 200
+        return len(queries)
+
+    small = queries_for("small", (HEADER_ROW + "T1,,Mon,1,7A,,,,\n").encode())
+    largest = queries_for("largest", (DATA / "KS-PR-11.csv").read_bytes())
+    assert largest == small
+
+
+def test_the_schedule_downloads_as_a_csv_that_imports_again(client, personas):
+    client.force_login(personas.teacher)
+    response = client.get("/schools/lincoln/schedule.csv")
+    body = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv"
+    again = read_schedule_csv(body, "lincoln-schedule.csv")
+    assert len(again.meetings) == 7
+    assert set(again.teachers) == {"teacher", "colleague"}

@@ -1,0 +1,151 @@
+"""Who gets what from every URL the project defines.
+
+Each row names a route and the status each persona gets. A route without a row
+fails `test_every_url_has_a_row`, so every new page must say who may see it.
+Outside their school, people get 404: a page never confirms what it hides.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from schools.models import ImportKind, ScheduleImport
+
+PERSONAS = ("anonymous", "teacher", "coach", "principal", "district_leader", "outsider")
+LOGIN = 302  # anonymous visitors are sent to sign in
+
+
+@dataclass(frozen=True)
+class Row:
+    anonymous: int
+    teacher: int
+    coach: int
+    principal: int
+    district_leader: int
+    outsider: int
+    method: str = "get"
+    kwargs: dict = field(default_factory=dict)
+
+
+def everyone(status: int, *, method: str = "get", kwargs: dict | None = None, **but) -> Row:
+    """The same answer for every persona, except those named in `but`."""
+    statuses = {persona: but.get(persona, status) for persona in PERSONAS}
+    return Row(**statuses, method=method, kwargs=kwargs or {})
+
+
+SCHOOL = {"slug": "lincoln"}
+IMPORT = {"slug": "lincoln", "import_id": "IMPORT"}
+
+ROWS: dict[str, Row] = {
+    "": everyone(200, anonymous=LOGIN),
+    # Sign-in pages (django-allauth). Signed-in people are sent on from sign-in pages.
+    "accounts/login/": everyone(302, anonymous=200),
+    "accounts/logout/": everyone(200, anonymous=302),
+    "accounts/inactive/": everyone(200),
+    "accounts/signup/": everyone(302, anonymous=200),
+    "accounts/reauthenticate/": everyone(200, anonymous=LOGIN),
+    "accounts/email/": everyone(200, anonymous=LOGIN),
+    "accounts/confirm-email/": everyone(200),
+    "accounts/password/change/": everyone(200, anonymous=LOGIN),
+    "accounts/password/set/": everyone(302, anonymous=LOGIN),
+    "accounts/password/reset/": everyone(200),
+    "accounts/login/code/confirm/": everyone(302, anonymous=302),
+    # An unknown confirmation key shows "this link is invalid".
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": everyone(200, kwargs={"key": "not-a-key"}),
+    "accounts/password/reset/key/done/": everyone(200),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": everyone(
+        200, kwargs={"uidb36": "0", "key": "not-a-key"}
+    ),
+    "accounts/password/reset/done/": everyone(200),
+    "accounts/3rdparty/login/cancelled/": everyone(200),
+    "accounts/3rdparty/login/error/": everyone(401),
+    "accounts/3rdparty/signup/": everyone(302),
+    "accounts/3rdparty/": everyone(200, anonymous=LOGIN),
+    "accounts/social/login/cancelled/": everyone(301),
+    "accounts/social/login/error/": everyone(301),
+    "accounts/social/signup/": everyone(301),
+    "accounts/social/connections/": everyone(301),
+    # No single sign-on is configured in tests: an unknown provider is 404 for everyone.
+    "accounts/oidc/^(?P<provider_id>[^/]+)/login/": everyone(
+        404, kwargs={"provider_id": "nowhere"}
+    ),
+    "accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": everyone(
+        404, kwargs={"provider_id": "nowhere"}
+    ),
+    # The master schedule: the school's staff and its district leaders see it.
+    "schools/<slug:slug>/schedule/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "schools/<slug:slug>/schedule.csv": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "schools/<slug:slug>/teachers/<int:person_id>/": everyone(
+        200, anonymous=LOGIN, outsider=404, kwargs={"slug": "lincoln", "person_id": "TEACHER"}
+    ),
+    # Imports: the principal and coaches only.
+    "schools/<slug:slug>/imports/new/": Row(LOGIN, 403, 200, 200, 403, 404, kwargs=SCHOOL),
+    "schools/<slug:slug>/imports/<int:import_id>/": Row(
+        LOGIN, 403, 200, 200, 403, 404, kwargs=IMPORT
+    ),
+    "schools/<slug:slug>/imports/<int:import_id>/apply/": Row(
+        LOGIN, 403, 302, 302, 403, 404, method="post", kwargs=IMPORT
+    ),
+}
+
+
+def _routes(patterns, prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def project_routes() -> dict[str, URLPattern]:
+    return dict(_routes(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row():
+    routes = project_routes()
+    assert sorted(set(routes) - set(ROWS)) == [], "add a row for each new URL"
+    assert sorted(set(ROWS) - set(routes)) == [], "remove rows of URLs that are gone"
+
+
+def _url(route: str, kwargs: dict, personas) -> str:
+    values = {
+        key: {
+            "IMPORT": lambda: personas.schedule_import.pk,
+            "TEACHER": lambda: personas.teacher.pk,
+        }.get(value, lambda v=value: v)()
+        for key, value in kwargs.items()
+    }
+    path = route.replace("^", "").replace("$", "")
+    for key, value in values.items():
+        path = re.sub(rf"<(\w+:)?{key}>|\(\?P<{key}>[^)]*\)", str(value), path, count=1)
+    return "/" + path
+
+
+@pytest.fixture
+def personas_with_import(personas, tmp_path):
+    from django.core.files.base import ContentFile
+
+    personas.schedule_import = ScheduleImport.objects.create(
+        school=personas.school,
+        kind=ImportKind.SCHEDULE_CSV,
+        file=ContentFile(b"teacher_id,day,period,section\n", name="schedule.csv"),
+        original_name="schedule.csv",
+    )
+    return personas
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(ROWS))
+def test_persona_gets_the_expected_answer(client, personas_with_import, route, persona):
+    row = ROWS[route]
+    person = personas_with_import.by_name(persona)
+    if person is not None:
+        client.force_login(person)
+    url = _url(route, row.kwargs, personas_with_import)
+    response = getattr(client, row.method)(url)
+    expected = getattr(row, persona)
+    assert response.status_code == expected, f"{persona} {row.method.upper()} {url}"
+    if persona == "anonymous" and expected == LOGIN and route.startswith("schools/"):
+        assert response["Location"].startswith("/accounts/login/")
