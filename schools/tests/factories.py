@@ -1,10 +1,15 @@
 """`make_*` helpers that build schools, people and schedules for tests."""
 
+from pathlib import Path
+
 from django.contrib.auth.hashers import make_password
 
 from schools.importers.schedule_csv import read_schedule_csv
 from schools.models import District, Membership, Person, School, SourceId
 from schools.services import schedule_apply
+
+# Real, public data for tests: ../shared/data beside the repository, as on CI.
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 PASSWORD = "a-long-test-password"
 _HASH = make_password(PASSWORD)

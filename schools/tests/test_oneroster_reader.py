@@ -8,9 +8,10 @@ import pytest
 from schools.importers import oneroster
 from schools.importers.oneroster import read_oneroster
 from schools.importers.schedule_data import ScheduleFileError
+from schools.tests.factories import SHARED_DATA
 
 NO_ENROLLMENTS = "classSourcedId,userSourcedId,role\n"
-SAMPLE = Path("/work/shared/data/oneroster/oat-sa-1.1")
+SAMPLE = SHARED_DATA / "oneroster" / "oat-sa-1.1"
 WEEK = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 ORGS = """\

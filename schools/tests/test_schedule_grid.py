@@ -1,7 +1,5 @@
 """The master schedule as a grid, filtered, and one teacher's week with free periods marked."""
 
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from schools.importers.schedule_csv import read_schedule_csv
 from schools.models import Slot, Unavailability
 from schools.services import schedule_apply
-from schools.tests.factories import HEADER_ROW, make_person, make_school
+from schools.tests.factories import HEADER_ROW, SHARED_DATA, make_person, make_school
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "schedules"
+DATA = SHARED_DATA / "schedules"
 
 
 def test_a_teacher_sees_the_grid_with_free_periods(client, personas):

@@ -1,8 +1,6 @@
 """Importing real schools' timetables: a summary of what was found, and re-imports that change
 nothing."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
@@ -10,9 +8,9 @@ from schools.importers.oneroster import read_oneroster
 from schools.importers.schedule_csv import read_schedule_csv
 from schools.models import Meeting, Membership, Person, Section, Slot
 from schools.services import schedule_apply, schedule_preview, school_get_or_create
-from schools.tests.factories import HEADER_ROW, make_schedule, make_school
+from schools.tests.factories import HEADER_ROW, SHARED_DATA, make_schedule, make_school
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = SHARED_DATA
 SCHEDULES = sorted((DATA / "schedules").glob("*.csv"))
 
 
