@@ -1,0 +1,130 @@
+"""Fixtures for browser tests: Chromium, a fresh page per test, the task worker, sign-in."""
+
+import threading
+import time
+
+import pytest
+from django.db import connections
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import expect, sync_playwright
+
+from schools.tests.factories import PASSWORD
+
+from .axe import axe_check
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# Package scope, not session: the flag below must not outlive the browser tests, or
+# `check --deploy` in opendoors/tests/test_settings.py (run later) fails with async.E001.
+@pytest.fixture(scope="package")
+def browser():
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an event loop running in this thread until it stops, so
+        # Django would refuse the ORM calls of fixtures here (personas, the flush after a test).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class ThreadWorker(Worker):
+    """The real db_worker loop, never installing signal handlers: only the main thread may.
+    (`run()` does not install them today; `db_worker`'s command does, before calling it.)"""
+
+    def configure_signals(self) -> None:
+        pass
+
+
+def serialized(app, lock: threading.Lock):
+    """The live server's WSGI app, answering one request at a time while it holds `lock`."""
+
+    def application(environ, start_response):
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    return application
+
+
+@pytest.fixture
+def task_worker(live_server, transactional_db):
+    """Run queued tasks in a thread of this process, so they use the live server's test
+    database (an in-memory SQLite database is only shared within one process).
+
+    Connections to a shared in-memory database fail at once with "database table is locked"
+    instead of waiting, so the worker and the live server take turns: the worker runs in batch
+    mode (every ready task, then return) while holding a lock that each request also holds.
+    """
+    lock = threading.Lock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    httpd.set_app(serialized(app, lock))
+    worker = ThreadWorker(
+        queue_names=["*"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-tests",
+    )
+    errors = []
+
+    def run():
+        try:
+            while worker.running:
+                with lock:
+                    worker.run()
+                time.sleep(worker.interval)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="task-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=10)
+    httpd.set_app(app)
+    assert not thread.is_alive(), "the task worker did not stop"
+    assert not errors, f"the task worker crashed: {errors!r}"
+    failed = [f"{t.task_path}: {t.traceback}" for t in DBTaskResult.objects.failed()]
+    assert not failed, "tasks failed:\n" + "\n".join(failed)
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """Sign in through the login form and land on the home page, checking both with axe."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    axe_check(page)
+    page.locator("[name=login]").fill(username)
+    page.locator("[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    axe_check(page)
