@@ -105,12 +105,12 @@ def schedule_grid(
 class TeacherWeek:
     teacher: Person
     days: list[Day]
-    # One row per period: its label and one cell per day.
-    rows: list[tuple[str, list[Cell]]]
+    # One row per period: its label, its clock times ("08:00–08:50" or ""), one cell per day.
+    rows: list[tuple[str, str, list[Cell]]]
 
     @property
     def free_count(self) -> int:
-        return sum(cell.is_free for _, cells in self.rows for cell in cells)
+        return sum(cell.is_free for _, _, cells in self.rows for cell in cells)
 
 
 def teacher_week(*, school: School, teacher: Person) -> TeacherWeek | None:
@@ -128,9 +128,11 @@ def teacher_week(*, school: School, teacher: Person) -> TeacherWeek | None:
     for duty in Unavailability.objects.filter(slot__term=term, person=teacher):
         cells[duty.slot_id].unavailable = duty.reason
     by_position = {(s.period.position, s.day.position): s for s in slots}
+    times = {s.period_id: f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}" for s in slots if s.starts_at}
     rows = [
         (
             p.label,
+            times.get(p.pk, ""),
             [
                 cells[by_position[(p.position, d.position)].pk]
                 if (p.position, d.position) in by_position

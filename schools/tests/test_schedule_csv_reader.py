@@ -1,6 +1,8 @@
 """Reading master-schedule CSVs: what real files contain, and bad files refused with a place."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schools.importers.csvfiles import spreadsheet_safe, write_rows
 from schools.importers.schedule_csv import read_schedule_csv
@@ -114,3 +116,24 @@ def test_cells_that_a_spreadsheet_would_run_are_escaped(dangerous):
 
 def test_plain_cells_are_written_as_they_are():
     assert "".join(write_rows([["Ana", "7A", 3]])) == "Ana,7A,3\r\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_are_read_or_refused_with_problems_never_a_crash(data):
+    try:
+        read_schedule_csv(data, "schedule.csv")
+    except ScheduleFileError as error:
+        assert error.problems and all(str(p).startswith("schedule.csv") for p in error.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=12), min_size=0, max_size=10), max_size=8))
+def test_any_table_of_text_is_read_or_refused_with_problems(rows):
+    body = "".join(write_rows([["teacher_id", "day", "period", "section"], *rows]))
+    try:
+        schedule = read_schedule_csv(body.encode(), "schedule.csv")
+    except ScheduleFileError as error:
+        assert error.problems
+    else:
+        assert len(schedule.meetings) <= len(rows)
