@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "schools",
+    "inquiry",
+    "visits",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Imports larger than this are refused before they are read.
 OPENDOORS_MAX_IMPORT_BYTES = env_int("OPENDOORS_MAX_IMPORT_MB", 20) * 1024 * 1024
+# Where people reach the site: links in emails point here.
+OPENDOORS_SITE_URL = env_str("OPENDOORS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Sign-in: people are provisioned by imports and administrators, never by self sign-up.
 LOGIN_REDIRECT_URL = "home"

@@ -1,4 +1,4 @@
-"""The site's URLs: each app's pages under its own prefix, sign-in under /accounts/."""
+"""The site's URLs: each app's pages, sign-in under /accounts/."""
 
 from django.urls import include, path
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
+    path("", include("inquiry.urls")),
+    path("", include("visits.urls")),
 ]

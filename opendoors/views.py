@@ -1,18 +1,25 @@
-"""The home page: where a signed-in person starts."""
+"""The home page: where a signed-in person starts, with their upcoming visits."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from schools.access import can_manage_schedule, schools_visible_to
+from visits.selectors import upcoming_visits_for
+
+from .access import can_manage_schedule, can_start_cycle, schools_visible_to
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     schools = [
-        (school, can_manage_schedule(request.user, school))
+        (school, can_manage_schedule(request.user, school), can_start_cycle(request.user, school))
         for school in schools_visible_to(request.user).select_related("district")
     ]
-    return render(request, "home.html", {"schools": schools})
+    context = {
+        "schools": schools,
+        "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),
+    }
+    return render(request, "home.html", context)

@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access
+from opendoors import access
+
 from .forms import ScheduleImportForm
 from .importers.csvfiles import write_rows
 from .models import ImportStatus, Meeting

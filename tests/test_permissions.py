@@ -13,7 +13,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from schools.models import ImportKind, ScheduleImport
 
-PERSONAS = ("anonymous", "teacher", "coach", "principal", "district_leader", "outsider")
+PERSONAS = (
+    "anonymous",
+    "teacher",
+    "colleague",
+    "coach",
+    "principal",
+    "district_leader",
+    "outsider",
+)
 LOGIN = 302  # anonymous visitors are sent to sign in
 
 
@@ -21,6 +29,7 @@ LOGIN = 302  # anonymous visitors are sent to sign in
 class Row:
     anonymous: int
     teacher: int
+    colleague: int
     coach: int
     principal: int
     district_leader: int
@@ -37,6 +46,24 @@ def everyone(status: int, *, method: str = "get", kwargs: dict | None = None, **
 
 SCHOOL = {"slug": "lincoln"}
 IMPORT = {"slug": "lincoln", "import_id": "IMPORT"}
+CYCLE = {"cycle_id": "CYCLE"}
+VISIT = {"visit_id": "VISIT"}
+
+
+def MANAGERS_ONLY(status: int, **extra) -> Row:
+    return everyone(403, anonymous=LOGIN, coach=status, principal=status, outsider=404, **extra)
+
+
+def PARTICIPANTS(status: int, **extra) -> Row:
+    return everyone(404, anonymous=LOGIN, teacher=status, colleague=status, coach=status, **extra)
+
+
+def FACILITATORS(status: int, **but) -> Row:
+    """The cycle's facilitator; its other participants are refused; everyone else sees nothing."""
+    return everyone(
+        404, **{"anonymous": LOGIN, "teacher": 403, "colleague": 403, "coach": status, **but}
+    )
+
 
 ROWS: dict[str, Row] = {
     "": everyone(200, anonymous=LOGIN),
@@ -81,13 +108,42 @@ ROWS: dict[str, Row] = {
         200, anonymous=LOGIN, outsider=404, kwargs={"slug": "lincoln", "person_id": "TEACHER"}
     ),
     # Imports: the principal and coaches only.
-    "schools/<slug:slug>/imports/new/": Row(LOGIN, 403, 200, 200, 403, 404, kwargs=SCHOOL),
-    "schools/<slug:slug>/imports/<int:import_id>/": Row(
-        LOGIN, 403, 200, 200, 403, 404, kwargs=IMPORT
+    "schools/<slug:slug>/imports/new/": MANAGERS_ONLY(200, kwargs=SCHOOL),
+    "schools/<slug:slug>/imports/<int:import_id>/": MANAGERS_ONLY(200, kwargs=IMPORT),
+    "schools/<slug:slug>/imports/<int:import_id>/apply/": MANAGERS_ONLY(
+        302, method="post", kwargs=IMPORT
     ),
-    "schools/<slug:slug>/imports/<int:import_id>/apply/": Row(
-        LOGIN, 403, 302, 302, 403, 404, method="post", kwargs=IMPORT
+    # Cycles. The fixture's cycle: the coach facilitates, the teacher hosts, the colleague
+    # observes; the principal and the district leader are not in it, so they see nothing of it.
+    "schools/<slug:slug>/cycles/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "schools/<slug:slug>/cycles/new/": everyone(
+        403, anonymous=LOGIN, coach=200, principal=200, outsider=404, kwargs=SCHOOL
     ),
+    "cycles/<int:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/settings/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/look-fors/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/look-fors/merge/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    "cycles/<int:cycle_id>/look-fors/<int:look_for_id>/": FACILITATORS(
+        302, method="post", kwargs={"cycle_id": "CYCLE", "look_for_id": "LOOK_FOR"}
+    ),
+    "cycles/<int:cycle_id>/evidence-tool/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/evidence-tool/preview/": PARTICIPANTS(200, kwargs=CYCLE),
+    "cycles/<int:cycle_id>/people/": FACILITATORS(200, kwargs=CYCLE),
+    # The host writes their own pre-brief, with the facilitators.
+    "cycles/<int:cycle_id>/pre-briefs/<int:host_id>/": FACILITATORS(
+        200, teacher=200, kwargs={"cycle_id": "CYCLE", "host_id": "TEACHER"}
+    ),
+    # Visits: the people in a visit and the cycle's facilitators.
+    "cycles/<int:cycle_id>/visits/": FACILITATORS(200, kwargs=CYCLE),
+    "visits/<int:visit_id>/": PARTICIPANTS(200, kwargs=VISIT),
+    "visits/<int:visit_id>/change/": FACILITATORS(200, kwargs=VISIT),
+    "visits/<int:visit_id>/cancel/": FACILITATORS(302, method="post", kwargs=VISIT),
+    "visits/<int:visit_id>/visit.ics": PARTICIPANTS(200, kwargs=VISIT),
+    "calendar/": everyone(200, anonymous=LOGIN),
+    "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
+    # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
+    "calendar/<str:token>.ics": everyone(200, kwargs={"token": "FEED"}),
 }
 
 
@@ -114,6 +170,10 @@ def _url(route: str, kwargs: dict, personas) -> str:
         key: {
             "IMPORT": lambda: personas.schedule_import.pk,
             "TEACHER": lambda: personas.teacher.pk,
+            "CYCLE": lambda: personas.cycle.pk,
+            "LOOK_FOR": lambda: personas.look_for.pk,
+            "VISIT": lambda: personas.visit.pk,
+            "FEED": lambda: personas.feed.token,
         }.get(value, lambda v=value: v)()
         for key, value in kwargs.items()
     }
@@ -125,8 +185,15 @@ def _url(route: str, kwargs: dict, personas) -> str:
 
 @pytest.fixture
 def personas_with_import(personas, tmp_path):
+    """The personas with an import, a round, a look-for, a visit and a calendar feed."""
     from django.core.files.base import ContentFile
 
+    from inquiry.tests.factories import make_round
+    from visits.services import calendar_feed_for
+
+    personas.cycle, personas.visit = make_round(personas)
+    personas.look_for = personas.cycle.look_fors.first()
+    personas.feed = calendar_feed_for(personas.teacher)
     personas.schedule_import = ScheduleImport.objects.create(
         school=personas.school,
         kind=ImportKind.SCHEDULE_CSV,
@@ -147,5 +214,5 @@ def test_persona_gets_the_expected_answer(client, personas_with_import, route, p
     response = getattr(client, row.method)(url)
     expected = getattr(row, persona)
     assert response.status_code == expected, f"{persona} {row.method.upper()} {url}"
-    if persona == "anonymous" and expected == LOGIN and route.startswith("schools/"):
+    if persona == "anonymous" and expected == LOGIN and not route.startswith("accounts/"):
         assert response["Location"].startswith("/accounts/login/")

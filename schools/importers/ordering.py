@@ -111,3 +111,16 @@ def natural_order(labels: list[str]) -> list[str]:
     if len(labels) < 2:
         return list(labels)
     return _weekday_order(labels) or _numbered_order(labels) or list(labels)
+
+
+def weekday_of(label: str) -> int | None:
+    """Monday=0 … Sunday=6 when every language that knows the label agrees, else None.
+    ("do" is Thursday in Dutch but Sunday in Spanish: such a label says nothing.)"""
+    name = label.strip().lower().rstrip(".")
+    found = {
+        index
+        for days in WEEKDAYS.values()
+        for index, names in enumerate(days)
+        if name in names and len(name) > 1
+    }
+    return found.pop() if len(found) == 1 else None

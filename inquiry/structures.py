@@ -1,0 +1,143 @@
+"""The five structures of DESIGN.md as presets of one cycle of inquiry.
+
+A preset only fills in a new cycle's settings; the facilitator may change each one.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Structure(models.TextChoices):
+    ROUNDS = "rounds", "Instructional rounds"
+    LAB = "lab", "Peer learning lab"
+    SWAP = "swap", "Coverage swap day"
+    MICRO = "micro", "Micro-observation"
+    WALK = "walk", "Learning walk"
+
+
+class Grouping(models.TextChoices):
+    GROUP = "group", "A group of observers visits together"
+    PAIR = "pair", "One observer visits one host"
+
+
+class DebriefTiming(models.TextChoices):
+    IMMEDIATELY = "immediately", "Right after the visits"
+    SAME_DAY = "same_day", "The same day"
+    WITHIN_24_HOURS = "within_24_hours", "Within 24 hours"
+    WITHIN_A_WEEK = "within_a_week", "Within a week"
+
+
+class EvidencePart(models.TextChoices):
+    CHECKLIST = "checklist", "Look-for checklist with counts"
+    TALLY = "tally", "Tally counters"
+    TALK_TIME = "talk_time", "Talk-time tracker"
+    WHAT_SO_WHAT = "what_so_what", "What / So what / Now what"
+    NOTES = "notes", "Timestamped notes"
+    TIME_OUTS = "time_outs", "Teacher time-out log"
+    STUDENT_PROMPTS = "student_prompts", "Prompts about students"
+
+
+@dataclass(frozen=True)
+class Preset:
+    grouping: str
+    visit_minutes: int
+    debrief_timing: str
+    needs_problem_of_practice: bool
+    needs_theory_of_action: bool
+    needs_pre_brief: bool
+    needs_follow_up: bool
+    evidence_tool: tuple[dict, ...]
+    summary: str
+
+
+STUDENT_PROMPTS = {
+    "kind": EvidencePart.STUDENT_PROMPTS,
+    "prompts": [
+        "What are students doing?",
+        "What are students saying?",
+        "What are students thinking? How do you know?",
+    ],
+}
+QUESTION_TYPES = {
+    "kind": EvidencePart.TALLY,
+    "title": "Question types",
+    "labels": ["Recall", "Open-ended", "Student-to-student"],
+}
+
+PRESETS: dict[str, Preset] = {
+    Structure.ROUNDS: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=15,
+        debrief_timing=DebriefTiming.IMMEDIATELY,
+        needs_problem_of_practice=True,
+        needs_theory_of_action=True,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=(
+            {"kind": EvidencePart.CHECKLIST},
+            {"kind": EvidencePart.TALK_TIME},
+            {"kind": EvidencePart.NOTES},
+        ),
+        summary="A group visits several classrooms for 10–15 minutes each around a shared "
+        "problem of practice, then looks for patterns: describe, analyze, predict, next level "
+        "of work.",
+    ),
+    Structure.LAB: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=45,
+        debrief_timing=DebriefTiming.IMMEDIATELY,
+        needs_problem_of_practice=True,
+        needs_theory_of_action=False,
+        needs_pre_brief=True,
+        needs_follow_up=True,
+        evidence_tool=(
+            {"kind": EvidencePart.WHAT_SO_WHAT},
+            {"kind": EvidencePart.TIME_OUTS},
+            {"kind": EvidencePart.NOTES},
+        ),
+        summary="A volunteer host opens one lesson around a strategy they are refining; a "
+        "small group observes, calls time-outs to think together, and reflects right after.",
+    ),
+    Structure.SWAP: Preset(
+        grouping=Grouping.PAIR,
+        visit_minutes=45,
+        debrief_timing=DebriefTiming.SAME_DAY,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=({"kind": EvidencePart.WHAT_SO_WHAT}, {"kind": EvidencePart.NOTES}),
+        summary="A grade-level or department team rotates coverage so that each member "
+        "observes a colleague during a regular block, then fills a short reflection form.",
+    ),
+    Structure.MICRO: Preset(
+        grouping=Grouping.PAIR,
+        visit_minutes=15,
+        debrief_timing=DebriefTiming.WITHIN_24_HOURS,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=(QUESTION_TYPES, {"kind": EvidencePart.TALK_TIME}),
+        summary="One observer, one host, 10–15 minutes on one tight focus such as questioning "
+        "patterns or student talk time; debrief within 24 hours; the visit is returned.",
+    ),
+    Structure.WALK: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=10,
+        debrief_timing=DebriefTiming.SAME_DAY,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=False,
+        evidence_tool=(STUDENT_PROMPTS, {"kind": EvidencePart.NOTES}),
+        summary="A mixed-grade group walks through several classrooms and notes the student "
+        "experience: what students did, said and thought; each team names one next step.",
+    ),
+}
+
+
+def default_tool(structure: str) -> list[dict]:
+    """A fresh copy of the structure's evidence tool template."""
+    return [dict(part) for part in PRESETS[structure].evidence_tool]

@@ -1,0 +1,45 @@
+"""`make_*` helpers for cycles and their visits."""
+
+from datetime import date, timedelta
+
+from inquiry.models import Cycle
+from inquiry.services import cycle_start, look_for_add, participants_set
+from inquiry.structures import Structure
+from schools.models import Meeting
+from visits.models import Visit
+from visits.rules import ObserverPlan, VisitPlan
+from visits.services import visit_schedule
+
+
+def next_weekday(weekday: int, *, after: date | None = None) -> date:
+    """The next Monday (0) … Sunday (6) after a day, a week ahead at most."""
+    start = (after or date.today()) + timedelta(days=1)
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, Visit]:
+    """The coach's round: the teacher hosts, the colleague observes her Monday period 1."""
+    cycle = cycle_start(
+        school=personas.school, structure=structure, title="Student discourse", by=personas.coach
+    )
+    look_for_add(cycle=cycle, text="Students explain their reasoning to a partner", kind="oral")
+    look_for_add(cycle=cycle, text="Students use the anchor chart", kind="visual")
+    participants_set(
+        cycle=cycle,
+        observers=[personas.colleague],
+        hosts=[personas.teacher],
+        facilitators=[personas.coach],
+    )
+    lesson = Meeting.objects.select_related("slot", "section").get(
+        teacher=personas.teacher, slot__day__label="Mon", slot__period__label="1"
+    )
+    visit = visit_schedule(
+        cycle=cycle,
+        plan=VisitPlan(
+            date=next_weekday(0),
+            slot=lesson.slot,
+            classrooms=[(personas.teacher, lesson.section)],
+            observers=[ObserverPlan(personas.colleague)],
+        ),
+    )
+    return cycle, visit

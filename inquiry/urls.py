@@ -1,0 +1,29 @@
+"""URLs for planning cycles: /schools/<slug>/cycles/ and /cycles/<id>/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "inquiry"
+urlpatterns = [
+    path("schools/<slug:slug>/cycles/", views.cycle_list, name="cycles"),
+    path("schools/<slug:slug>/cycles/new/", views.cycle_start, name="start"),
+    path("cycles/<int:cycle_id>/", views.cycle_detail, name="cycle"),
+    path("cycles/<int:cycle_id>/focus/", views.focus, name="focus"),
+    path("cycles/<int:cycle_id>/settings/", views.settings, name="settings"),
+    path("cycles/<int:cycle_id>/look-fors/", views.look_fors, name="look_fors"),
+    path("cycles/<int:cycle_id>/look-fors/merge/", views.look_for_merge, name="look_for_merge"),
+    path(
+        "cycles/<int:cycle_id>/look-fors/<int:look_for_id>/",
+        views.look_for_change,
+        name="look_for_change",
+    ),
+    path("cycles/<int:cycle_id>/evidence-tool/", views.evidence_tool, name="evidence_tool"),
+    path(
+        "cycles/<int:cycle_id>/evidence-tool/preview/",
+        views.evidence_tool_preview,
+        name="evidence_tool_preview",
+    ),
+    path("cycles/<int:cycle_id>/people/", views.people, name="people"),
+    path("cycles/<int:cycle_id>/pre-briefs/<int:host_id>/", views.pre_brief, name="pre_brief"),
+]

@@ -1,0 +1,126 @@
+"""The visit picker: a date, hosts, a slot in which they all teach, observers and their covers.
+
+The form is re-drawn as the coach chooses (with htmx, or a "Show" button without
+JavaScript): slots narrow to those the hosts teach, and each observer is shown
+as free or needing cover, with the colleagues free to cover them.
+"""
+
+from django import forms
+
+from inquiry.models import Cycle, ParticipantRole
+from schools.models import Person, Slot, Term
+
+from .rules import ObserverPlan, VisitPlan
+from .selectors import Availability, availability_in, slots_where_hosts_teach
+
+SUBSTITUTE = "substitute"
+
+
+def _people(cycle: Cycle, role: str):
+    return Person.objects.filter(participations__cycle=cycle, participations__role=role).order_by(
+        "last_name", "first_name"
+    )
+
+
+class VisitPlanForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    hosts = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Hosts"
+    )
+    slot = forms.ModelChoiceField(
+        queryset=Slot.objects.none(),
+        widget=forms.RadioSelect,
+        label="Period",
+        error_messages={"invalid_choice": "Choose one of the periods in which the hosts teach."},
+    )
+    observers = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Observers"
+    )
+
+    def __init__(self, *args, cycle: Cycle, term: Term, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle, self.term, self.staff = cycle, term, list(staff)
+        self.fields["hosts"].queryset = _people(cycle, ParticipantRole.HOST)
+        self.fields["observers"].queryset = _people(cycle, ParticipantRole.OBSERVER)
+        self.fields["slot"].queryset = Slot.objects.filter(term=term).select_related(
+            "day", "period"
+        )
+        self.slot_choices = slots_where_hosts_teach(term, self._chosen("hosts"), self._date())
+        self.availability: list[Availability] = []
+        self._cover_fields()
+
+    def _chosen(self, name: str) -> list:
+        """What the coach has picked so far, read leniently: the form is not validated yet."""
+        field = self.fields[name]
+        raw = self.data.getlist(name) if hasattr(self.data, "getlist") else self.initial.get(name)
+        if not raw:
+            return []
+        try:
+            return list(field.clean(raw)) if name != "slot" else [field.clean(raw)]
+        except forms.ValidationError:
+            return []
+
+    def _date(self):
+        try:
+            return self.fields["date"].clean(self.data.get("date") or self.initial.get("date"))
+        except forms.ValidationError:
+            return None
+
+    def chosen_slot(self) -> Slot | None:
+        raw = self.data.get("slot") if self.is_bound else self.initial.get("slot")
+        try:
+            return self.fields["slot"].clean(raw) if raw else None
+        except forms.ValidationError:
+            return None
+
+    def _cover_fields(self) -> None:
+        slot, on, observers = self.chosen_slot(), self._date(), self._chosen("observers")
+        if slot is None or on is None:
+            return
+        exclude = self.initial.get("visit")
+        in_visit = {p.pk for p in observers} | {p.pk for p in self._chosen("hosts")}
+        self.availability = availability_in(slot, on, observers, exclude=exclude)
+        free = [
+            a.person
+            for a in availability_in(slot, on, self.staff, exclude=exclude)
+            if a.state == "free" and a.person.pk not in in_visit
+        ]
+        choices = [("", "Choose who covers"), (SUBSTITUTE, "A substitute")]
+        choices += [(str(p.pk), str(p)) for p in free]
+        for state in self.availability:
+            if state.state == "needs cover":
+                name = f"cover_{state.person.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    choices=choices,
+                    required=False,
+                    label=f"Who covers {state.person}'s {state.detail}?",
+                )
+                state.field_name = name
+
+    def clean(self):
+        cleaned = super().clean()
+        slot, hosts, observers = cleaned.get("slot"), cleaned.get("hosts"), cleaned.get("observers")
+        if not (slot and hosts and observers and cleaned.get("date")):
+            return cleaned
+        taught = next((c for c in self.slot_choices if c.slot.pk == slot.pk), None)
+        if taught is None:
+            self.add_error("slot", "Choose a period in which every chosen host teaches.")
+            return cleaned
+        staff = {p.pk: p for p in self.staff}
+        seats = []
+        for person in observers:
+            cover = cleaned.get(f"cover_{person.pk}") or ""
+            seats.append(
+                ObserverPlan(
+                    person=person,
+                    covered_by=staff.get(int(cover)) if cover.isdigit() else None,
+                    substitute=cover == SUBSTITUTE,
+                )
+            )
+        cleaned["plan"] = VisitPlan(
+            date=cleaned["date"],
+            slot=slot,
+            classrooms=[(host, taught.sections[host.pk].section) for host in hosts],
+            observers=seats,
+        )
+        return cleaned

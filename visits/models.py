@@ -1,0 +1,95 @@
+"""Visits placed in the master schedule: who observes which classrooms, when, and who covers.
+
+A visit is one slot on one date. A group in a round visits several classrooms in
+that slot; a pair visit has one classroom. An observer who teaches in the slot is
+covered by a free colleague or a substitute.
+"""
+
+import secrets
+
+from django.db import models
+
+from inquiry.models import Cycle
+from schools.models import Person, Section, Slot
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Visit(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField()
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="visits")
+    status = models.CharField(
+        max_length=20, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+    # Calendar clients replace an event when its SEQUENCE grows: bumped on every change.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "slot__period__position"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.date:%a %b %-d} · period {self.slot.period}"
+
+
+class VisitClassroom(models.Model):
+    """A host's class that the visit's observers see; labelled A, B, C in rounds and walks."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="classrooms")
+    host = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hosted_visits")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "host"], name="host_once_per_visit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Classroom {self.letter}"
+
+    @property
+    def letter(self) -> str:
+        return chr(ord("A") + self.position % 26)
+
+
+class VisitObserver(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="observers")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observed_visits")
+    covered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="coverages"
+    )
+    substitute = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "person"], name="observer_once_per_visit"),
+            models.CheckConstraint(
+                condition=~(models.Q(covered_by__isnull=False) & models.Q(substitute=True)),
+                name="covered_by_a_colleague_or_a_substitute_not_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar feed URL; resetting the token revokes the old URL."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"

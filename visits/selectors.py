@@ -1,0 +1,115 @@
+"""Reads for visit pages: my upcoming visits, calendar contents, and the slot picker."""
+
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from schools.importers.ordering import weekday_of
+from schools.models import Meeting, Person, Slot, Term
+
+from .models import Visit, VisitStatus
+from .rules import commitments, duties_in, lessons_in
+
+
+def with_people(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Everything a visit card or calendar event shows, in a fixed number of queries."""
+    return visits.select_related("cycle__school", "slot__day", "slot__period").prefetch_related(
+        "classrooms__host",
+        Prefetch(
+            "classrooms__section__meetings",
+            queryset=Meeting.objects.only("id", "section_id", "slot_id", "teacher_id", "room"),
+        ),
+        "observers__person__meetings__section",
+        "observers__covered_by",
+    )
+
+
+def visits_of(person: Person) -> QuerySet[Visit]:
+    """Visits in which a person hosts, observes or covers."""
+    return Visit.objects.filter(
+        Q(classrooms__host=person) | Q(observers__person=person) | Q(observers__covered_by=person)
+    ).distinct()
+
+
+@dataclass
+class MyVisit:
+    visit: Visit
+    part: str  # "hosting", "observing" or "covering"
+
+
+def upcoming_visits_for(person: Person, *, today: Date) -> list[MyVisit]:
+    visits = with_people(
+        visits_of(person).filter(date__gte=today, status=VisitStatus.SCHEDULED)
+    ).order_by("date", "slot__period__position")
+    mine = []
+    for visit in visits:
+        if any(room.host_id == person.pk for room in visit.classrooms.all()):
+            part = "hosting"
+        elif any(seat.person_id == person.pk for seat in visit.observers.all()):
+            part = "observing"
+        else:
+            part = "covering"
+        mine.append(MyVisit(visit, part))
+    return mine
+
+
+def calendar_visits_for(person: Person, *, today: Date) -> list[Visit]:
+    """A feed keeps a month of history, and cancelled visits so calendars remove them."""
+    since = today - timedelta(days=30)
+    return list(with_people(visits_of(person).filter(date__gte=since)).order_by("date"))
+
+
+@dataclass
+class SlotChoice:
+    slot: Slot
+    # The section each chosen host teaches then.
+    sections: dict[int, Meeting]
+
+
+def slots_where_hosts_teach(term: Term, hosts: list[Person], on: Date | None) -> list[SlotChoice]:
+    """Slots (on the date's day, when the day names a weekday) in which every host teaches."""
+    if not hosts:
+        return []
+    meetings = Meeting.objects.filter(section__term=term, teacher__in=hosts).select_related(
+        "section", "slot__day", "slot__period"
+    )
+    by_slot: dict[int, dict[int, Meeting]] = {}
+    slots: dict[int, Slot] = {}
+    for meeting in meetings:
+        by_slot.setdefault(meeting.slot_id, {}).setdefault(meeting.teacher_id, meeting)
+        slots[meeting.slot_id] = meeting.slot
+    wanted_day = on.weekday() if on else None
+    choices = [
+        SlotChoice(slots[slot_id], sections)
+        for slot_id, sections in by_slot.items()
+        if len(sections) == len(hosts)
+        and (wanted_day is None or weekday_of(slots[slot_id].day.label) in (None, wanted_day))
+    ]
+    return sorted(choices, key=lambda c: (c.slot.day.position, c.slot.period.position))
+
+
+@dataclass
+class Availability:
+    person: Person
+    state: str  # "free", "needs cover", "unavailable" or "busy"
+    detail: str = ""
+
+
+def availability_in(slot: Slot, on: Date, people: list[Person], exclude=None) -> list[Availability]:
+    """Who is free in the slot, who teaches (and needs cover), who is on duty or booked."""
+    ids = {p.pk for p in people}
+    lessons, duties = lessons_in(slot, ids), duties_in(slot, ids)
+    busy = commitments(slot=slot, on=on, exclude=exclude)
+    states = []
+    for person in people:
+        if person.pk in busy:
+            states.append(Availability(person, "busy", busy[person.pk]))
+        elif person.pk in duties:
+            states.append(Availability(person, "unavailable", duties[person.pk]))
+        elif person.pk in lessons:
+            states.append(Availability(person, "needs cover", str(lessons[person.pk][0].section)))
+        else:
+            states.append(Availability(person, "free"))
+    return states

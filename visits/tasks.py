@@ -1,0 +1,56 @@
+"""Emails about visits, sent by the task worker so that a page never waits on a mail server."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+from schools.models import Person
+
+from .calendar import calendar_bytes
+from .models import Visit
+from .selectors import with_people
+
+SUBJECTS = {
+    "scheduled": "Visit scheduled",
+    "moved": "Visit changed",
+    "cancelled": "Visit cancelled",
+}
+
+
+def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
+    slot = visit.slot
+    times = f" ({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M})" if slot.starts_at else ""
+    when = f"{visit.date:%A %B} {visit.date.day}, period {slot.period.label}{times}"
+    link = f"{settings.OPENDOORS_SITE_URL}/visits/{visit.pk}/"
+    lines = [
+        f"Hello {person.first_name or person},",
+        "",
+        f"{SUBJECTS[change]}: {visit.cycle.title}, {when}.",
+    ]
+    if change != "cancelled":
+        lines += ["", f"The look-fors, pre-brief and who is where: {link}"]
+    lines += ["", "— OpenDoors"]
+    message = EmailMessage(
+        subject=f"{SUBJECTS[change]}: {visit.cycle.title} · {visit.date:%a %b} {visit.date.day}",
+        body="\n".join(lines),
+        to=[person.email],
+    )
+    message.attach(
+        f"visit-{visit.pk}.ics",
+        calendar_bytes([visit], name=visit.cycle.title, person=person),
+        "text/calendar",
+    )
+    return message
+
+
+@task()
+def visit_notify(visit_id: int, change: str, person_ids: list[int]) -> int:
+    """Tell each person involved that a visit was scheduled, moved or cancelled."""
+    visit = with_people(Visit.objects.filter(pk=visit_id)).first()
+    if visit is None:
+        return 0
+    people = Person.objects.filter(pk__in=person_ids).exclude(email="")
+    sent = 0
+    for person in people:
+        sent += visit_email(visit, change, person).send()
+    return sent

@@ -1,0 +1,17 @@
+"""URLs for visits and calendars."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "visits"
+urlpatterns = [
+    path("cycles/<int:cycle_id>/visits/", views.plan, name="plan"),
+    path("visits/<int:visit_id>/", views.detail, name="detail"),
+    path("visits/<int:visit_id>/change/", views.change, name="change"),
+    path("visits/<int:visit_id>/cancel/", views.cancel, name="cancel"),
+    path("visits/<int:visit_id>/visit.ics", views.visit_ics, name="ics"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+]

@@ -1,0 +1,144 @@
+"""Pages for placing visits, reading one, and calendars (one visit, or a private feed)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inquiry.selectors import school_staff
+from opendoors import access
+from schools.services import term_current
+
+from . import services
+from .calendar import calendar_bytes, site_url
+from .forms import SUBSTITUTE, VisitPlanForm
+from .models import Visit
+from .selectors import calendar_visits_for, with_people
+
+
+def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> HttpResponse:
+    term = term_current(cycle.school)
+    if term is None:
+        messages.error(request, "Import the school's master schedule before placing visits.")
+        return redirect("inquiry:cycle", cycle_id=cycle.pk)
+    placing = request.method == "POST" and request.POST.get("action") != "check"
+    form = VisitPlanForm(
+        request.POST if request.method == "POST" else None,
+        cycle=cycle,
+        term=term,
+        staff=school_staff(cycle.school),
+        initial=initial,
+    )
+    if placing and form.is_valid():
+        try:
+            if visit is None:
+                visit = services.visit_schedule(cycle=cycle, plan=form.cleaned_data["plan"])
+                messages.success(request, "Visit placed. Everyone in it gets an email.")
+            else:
+                services.visit_change(visit=visit, plan=form.cleaned_data["plan"])
+                messages.success(request, "Visit changed. Everyone in it gets an email.")
+            return redirect("visits:plan", cycle_id=cycle.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    visits = with_people(cycle.visits.all()).order_by("date", "slot__period__position")
+    context = {"cycle": cycle, "form": form, "visits": visits, "visit": visit, "step": "visits"}
+    status = 400 if placing and form.errors else 200
+    return render(request, "visits/plan.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.cycle_for_facilitator(request.user, cycle_id)
+    return _plan_page(request, cycle)
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access.visit_for_participant(request.user, visit_id)
+    visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
+    pre_briefs = {p.host_id: p for p in visit.cycle.pre_briefs.all()}
+    context = {
+        "visit": visit,
+        "cycle": visit.cycle,
+        "look_fors": visit.cycle.look_fors.filter(retired=False),
+        "rooms": [(room, pre_briefs.get(room.host_id)) for room in visit.classrooms.all()],
+        "is_facilitator": access.is_facilitator(request.user, visit.cycle),
+    }
+    return render(request, "visits/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def change(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access.visit_for_facilitator(request.user, visit_id)
+    seats = list(visit.observers.all())
+    initial = {
+        "visit": visit,
+        "date": visit.date,
+        "slot": visit.slot_id,
+        "hosts": [room.host_id for room in visit.classrooms.all()],
+        "observers": [seat.person_id for seat in seats],
+    }
+    for seat in seats:
+        cover = SUBSTITUTE if seat.substitute else seat.covered_by_id
+        initial[f"cover_{seat.person_id}"] = str(cover or "")
+    return _plan_page(request, visit.cycle, visit=visit, initial=initial)
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access.visit_for_facilitator(request.user, visit_id)
+    services.visit_cancel(visit=visit)
+    messages.success(request, "Visit cancelled. Everyone in it gets an email.")
+    return redirect("visits:plan", cycle_id=visit.cycle_id)
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def visit_ics(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access.visit_for_participant(request.user, visit_id)
+    visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
+    body = calendar_bytes(
+        [visit], name=visit.cycle.title, person=request.user, base_url=site_url(request)
+    )
+    return _ics(body, f"visit-{visit.pk}.ics")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's private feed: no sign-in, the secret token is the key."""
+    person = access.feed_for_token(token).person
+    visits = calendar_visits_for(person, today=timezone.localdate())
+    body = calendar_bytes(
+        visits, name="OpenDoors visits", person=person, base_url=site_url(request)
+    )
+    return _ics(body, "opendoors.ics")
+
+
+@require_GET
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    feed_row = services.calendar_feed_for(request.user)
+    url = request.build_absolute_uri(f"/calendar/{feed_row.token}.ics")
+    return render(request, "visits/calendar.html", {"feed_url": url})
+
+
+@require_POST
+@login_required
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_reset(person=request.user)
+    messages.success(request, "Your calendar address is new: the old one no longer works.")
+    return redirect("visits:calendar")
