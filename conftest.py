@@ -37,3 +37,15 @@ def personas(db) -> Personas:
     """Lincoln's teacher, colleague, coach, principal and district leader, and an outsider
     who teaches at Roosevelt, in the same district."""
     return Personas()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued background task with the real database worker, as `opendoors
+    db_worker` does. Tests that use it need `transaction=True`: the worker takes its own."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    return run

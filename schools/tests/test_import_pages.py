@@ -5,7 +5,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from schools.models import ImportStatus, Meeting, ScheduleImport
 from schools.tests.factories import HEADER_ROW
@@ -18,11 +17,6 @@ SCHEDULE_BYTES = (
 ).encode()
 
 
-def run_tasks() -> None:
-    """Run every queued task with the real database worker, as `opendoors db_worker` would."""
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
-
-
 def upload(
     client, personas, *, name="week.csv", content=SCHEDULE_BYTES, kind="schedule_csv", **extra
 ):
@@ -33,7 +27,7 @@ def upload(
     )
 
 
-def test_upload_preview_then_apply(client, personas):
+def test_upload_preview_then_apply(client, personas, run_tasks):
     response = upload(client, personas)
     job = ScheduleImport.objects.get()
     assert response["Location"] == f"/schools/lincoln/imports/{job.pk}/"
@@ -54,7 +48,7 @@ def test_upload_preview_then_apply(client, personas):
     assert "See the master schedule" in client.get(response["Location"]).content.decode()
 
 
-def test_while_it_works_htmx_gets_only_the_progress_fragment(client, personas):
+def test_while_it_works_htmx_gets_only_the_progress_fragment(client, personas, run_tasks):
     upload(client, personas)
     job = ScheduleImport.objects.get()
     fragment = client.get(f"/schools/lincoln/imports/{job.pk}/", headers={"HX-Request": "true"})
@@ -64,7 +58,7 @@ def test_while_it_works_htmx_gets_only_the_progress_fragment(client, personas):
     assert "<progress" in html
 
 
-def test_a_bad_file_fails_with_its_problems_and_changes_nothing(client, personas):
+def test_a_bad_file_fails_with_its_problems_and_changes_nothing(client, personas, run_tasks):
     before = Meeting.objects.count()
     upload(client, personas, content=b"teacher_id,day,section\nT1,Mon,7A\n")
     run_tasks()
@@ -76,7 +70,7 @@ def test_a_bad_file_fails_with_its_problems_and_changes_nothing(client, personas
     assert Meeting.objects.count() == before
 
 
-def test_a_zip_that_points_outside_itself_is_refused(client, personas):
+def test_a_zip_that_points_outside_itself_is_refused(client, personas, run_tasks):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../../x", "boom")
@@ -88,7 +82,7 @@ def test_a_zip_that_points_outside_itself_is_refused(client, personas):
     assert "points outside the archive" in job.problems[0]["text"]
 
 
-def test_a_file_over_the_limit_is_refused_before_it_is_read(client, personas, settings):
+def test_a_file_over_the_limit_is_refused_before_it_is_read(client, personas, settings, run_tasks):
     settings.OPENDOORS_MAX_IMPORT_BYTES = 20 * 1024 * 1024
     big = HEADER_ROW.encode() + b"x" * (50 * 1024 * 1024)
     response = upload(client, personas, content=big)
@@ -97,19 +91,19 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(client, personas, se
     assert not ScheduleImport.objects.exists()
 
 
-def test_the_kind_and_the_file_must_agree(client, personas):
+def test_the_kind_and_the_file_must_agree(client, personas, run_tasks):
     response = upload(client, personas, name="week.xlsx")
     assert response.status_code == 400
     assert "week.xlsx is not a .csv file" in response.content.decode()
 
 
-def test_an_empty_upload_is_refused(client, personas):
+def test_an_empty_upload_is_refused(client, personas, run_tasks):
     response = upload(client, personas, content=b"")
     assert response.status_code == 400
     assert not ScheduleImport.objects.exists()
 
 
-def test_applying_twice_applies_once(client, personas):
+def test_applying_twice_applies_once(client, personas, run_tasks):
     upload(client, personas)
     run_tasks()
     job = ScheduleImport.objects.get()
