@@ -82,7 +82,7 @@ def test_everyone_in_a_visit_is_emailed_by_the_task_worker(personas, run_tasks):
     message = next(m for m in mail.outbox if m.to == ["colleague@example.org"])
     assert message.subject.startswith("Visit scheduled: Student discourse")
     assert f"/visits/{visit.pk}/" in message.body
-    [(name, body, kind)] = message.attachments
+    [(_, body, kind)] = message.attachments
     assert kind == "text/calendar" and Calendar.from_ical(body).walk("VEVENT")
 
     mail.outbox.clear()

@@ -213,7 +213,7 @@ def test_junk_in_the_picker_gets_messages_not_a_server_error(client, personas, c
 
 
 def test_moving_a_visit_rechecks_it_and_bumps_its_calendar_sequence(client, personas):
-    cycle, visit = make_round(personas)
+    _, visit = make_round(personas)
     client.force_login(personas.coach)
     lesson = Meeting.objects.get(teacher=personas.teacher, slot=slot("Tue", "1"))
     response = client.post(
