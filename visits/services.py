@@ -44,12 +44,14 @@ def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None =
 
 
 @transaction.atomic
-def visit_schedule(*, cycle: Cycle, plan: VisitPlan) -> Visit:
-    """Place a visit in the master schedule, or refuse it with every clash named."""
+def visit_schedule(*, cycle: Cycle, plan: VisitPlan, notify: bool = True) -> Visit:
+    """Place a visit in the master schedule, or refuse it with every clash named.
+    `notify=False` is for loading data (the demo) that nobody should be emailed about."""
     _refuse_if_it_clashes(cycle, plan)
     visit = Visit.objects.create(cycle=cycle, date=plan.date, slot=plan.slot)
     _fill(visit, plan)
-    _notify(visit, "scheduled", plan.people())
+    if notify:
+        _notify(visit, "scheduled", plan.people())
     return visit
 
 

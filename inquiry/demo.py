@@ -1,0 +1,192 @@
+"""The demo's five cycles at Lincoln, one per structure, each at a different stage.
+
+Visits are placed through the same service and rules as the pages, in real slots
+of the demo master schedule, without emailing anyone.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from schools.models import Meeting, Person, School, Slot, Unavailability
+from visits.rules import ObserverPlan, VisitPlan
+from visits.services import visit_schedule
+
+from .models import Cycle, Stage
+from .services import cycle_start, look_for_add, participants_set, pre_brief_save
+from .structures import Structure
+
+ROUNDS_LOOK_FORS = [
+    ("Students explain their reasoning to a partner", "oral"),
+    ("Students ask each other clarifying questions", "oral"),
+    ("Students refer to anchor charts or notes while they work", "visual"),
+    ("Students use manipulatives or drawings to show their thinking", "visual"),
+]
+
+
+def _monday(weeks_from_now: int, today: date) -> date:
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(weeks=weeks_from_now)
+
+
+def _teaching(slot: Slot) -> dict[int, Meeting]:
+    return {m.teacher_id: m for m in Meeting.objects.filter(slot=slot).select_related("section")}
+
+
+def _free(school: School, slot: Slot, teaching: dict[int, Meeting]) -> list[Person]:
+    on_duty = set(Unavailability.objects.filter(slot=slot).values_list("person_id", flat=True))
+    teachers = Person.objects.filter(memberships__school=school, memberships__role="teacher")
+    return [p for p in teachers.distinct() if p.pk not in teaching and p.pk not in on_duty]
+
+
+def _slot(school: School, day: str, period: str) -> Slot:
+    return Slot.objects.get(term__school=school, day__label=day, period__label=period)
+
+
+def _round(school: School, coach: Person, principal: Person, today: date) -> None:
+    cycle = cycle_start(
+        school=school,
+        structure=Structure.ROUNDS,
+        title="Grade 7 rounds: students explaining their reasoning",
+        by=coach,
+    )
+    cycle.problem_of_practice = (
+        "What is the evidence that students explain and justify their mathematical reasoning, "
+        "to each other and in writing?"
+    )
+    cycle.theory_of_action = (
+        "If students regularly explain their reasoning to a partner before they write, then "
+        "more of them will justify their answers in writing."
+    )
+    cycle.informed_by = "Fall interim: constructed-response items were the weakest strand."
+    cycle.initiative = "Math practice standard 3: construct viable arguments"
+    for name in (
+        "focuses_on_instructional_core",
+        "is_directly_observable",
+        "is_actionable",
+        "connects_to_strategy",
+        "is_high_leverage",
+    ):
+        setattr(cycle, name, True)
+    cycle.stage = Stage.SCHEDULED
+    cycle.save()
+    for text, kind in ROUNDS_LOOK_FORS:
+        look_for_add(cycle=cycle, text=text, kind=kind)
+    slot = _slot(school, "Mon", "2")
+    teaching = _teaching(slot)
+    grade7 = [m.teacher for m in teaching.values() if "7" in m.section.grades][:3]
+    free = _free(school, slot, teaching)
+    busy = [p for p in Person.objects.filter(pk__in=teaching) if p not in grade7]
+    observers = [principal, *free[:2], busy[0]]
+    participants_set(cycle=cycle, observers=observers, hosts=grade7, facilitators=[coach])
+    visit_schedule(
+        cycle=cycle,
+        plan=VisitPlan(
+            date=_monday(1, today),
+            slot=slot,
+            classrooms=[(host, teaching[host.pk].section) for host in grade7],
+            observers=[ObserverPlan(p) for p in observers[:3]]
+            + [ObserverPlan(busy[0], covered_by=free[2])],
+        ),
+        notify=False,
+    )
+
+
+def _lab(school: School, coach: Person, host: Person, today: date) -> None:
+    cycle = cycle_start(
+        school=school, structure=Structure.LAB, title="Peer learning lab: number talks", by=coach
+    )
+    cycle.problem_of_practice = "How do number talks get more students to share a strategy?"
+    cycle.save()
+    look_for_add(cycle=cycle, text="Students share more than one strategy", kind="oral")
+    look_for_add(cycle=cycle, text="Students record strategies on the board", kind="visual")
+    observers = list(
+        Person.objects.filter(memberships__school=school, memberships__role="teacher")
+        .exclude(pk=host.pk)
+        .distinct()[3:6]
+    )
+    participants_set(cycle=cycle, observers=observers, hosts=[host], facilitators=[coach])
+    pre_brief_save(
+        cycle=cycle,
+        host=host,
+        instructional_goal="Students compare two strategies for 18 × 5 and say which is "
+        "more efficient.",
+        expectations="Sit beside a table group; listen more than you talk.",
+        focus="Who shares a strategy, and what helps a quiet student share?",
+    )
+
+
+def _pairs(school, coach, structure, title, stage, weeks, today) -> None:
+    """Pair visits (swap day, micro-observations): an observer free in a colleague's lesson."""
+    cycle = cycle_start(school=school, structure=structure, title=title, by=coach)
+    cycle.stage = stage
+    cycle.save(update_fields=["stage"])
+    look_for_add(cycle=cycle, text="Students ask open questions", kind="oral")
+    slot = _slot(school, "Tue", "4")
+    teaching = _teaching(slot)
+    free = _free(school, slot, teaching)
+    hosts = [m.teacher for m in list(teaching.values())[:2]]
+    observers = free[3:5]
+    participants_set(cycle=cycle, observers=observers, hosts=hosts, facilitators=[coach])
+    for host, observer in zip(hosts, observers, strict=True):
+        visit_schedule(
+            cycle=cycle,
+            plan=VisitPlan(
+                date=_monday(weeks, today) + timedelta(days=1),
+                slot=slot,
+                classrooms=[(host, teaching[host.pk].section)],
+                observers=[ObserverPlan(observer)],
+            ),
+            notify=False,
+        )
+
+
+def _walk(school: School, coach: Person, principal: Person, today: date) -> None:
+    cycle = cycle_start(
+        school=school,
+        structure=Structure.WALK,
+        title="Cross-grade learning walk: student talk",
+        by=coach,
+    )
+    cycle.stage = Stage.CLOSED
+    cycle.initiative = "Academic discourse, school-wide"
+    cycle.save()
+    slot = _slot(school, "Thu", "5")
+    teaching = _teaching(slot)
+    hosts = [m.teacher for m in list(teaching.values())[:3]]
+    observers = [principal, *_free(school, slot, teaching)[:2]]
+    participants_set(cycle=cycle, observers=observers, hosts=hosts, facilitators=[coach])
+    visit_schedule(
+        cycle=cycle,
+        plan=VisitPlan(
+            date=_monday(-3, today) + timedelta(days=3),
+            slot=slot,
+            classrooms=[(host, teaching[host.pk].section) for host in hosts],
+            observers=[ObserverPlan(p) for p in observers],
+        ),
+        notify=False,
+    )
+
+
+@transaction.atomic
+def demo_cycles_load(school: School, *, today: date) -> None:
+    """One cycle per structure; a school that already has cycles is left as it is."""
+    if Cycle.objects.filter(school=school).exists():
+        return
+    coach = Person.objects.get(username="coach")
+    principal = Person.objects.get(username="principal")
+    _round(school, coach, principal, today)
+    _lab(school, coach, Person.objects.get(username="teacher1"), today)
+    _pairs(
+        school, coach, Structure.SWAP, "Grade 6 coverage swap day", Stage.FOLLOWING_UP, -2, today
+    )
+    _pairs(
+        school,
+        coach,
+        Structure.MICRO,
+        "Micro-observations: questioning patterns",
+        Stage.DEBRIEFING,
+        -1,
+        today,
+    )
+    _walk(school, coach, principal, today)
