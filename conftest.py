@@ -25,6 +25,12 @@ class Personas:
         self.coach = make_person("coach", self.school, "coach", "facilitator")
         self.principal = make_person("principal", self.school, "principal")
         self.district_leader = make_person("district", self.school, "district_leader")
+        self.vice = make_person(
+            "vice", self.school, "principal", first_name="Vi", last_name="Assistant"
+        )
+        self.bystander = make_person(
+            "bystander", self.school, "teacher", first_name="Bo", last_name="Stander"
+        )
         self.outsider = make_person("outsider", self.other_school, "teacher")
         make_schedule(self.school)
 
@@ -34,8 +40,9 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    """Lincoln's teacher, colleague, coach, principal and district leader, and an outsider
-    who teaches at Roosevelt, in the same district."""
+    """Lincoln's teacher, colleague, coach, principal, assistant principal (`vice`), a
+    teacher in no cycle (`bystander`) and district leader, and an outsider who teaches at
+    Roosevelt, in the same district."""
     return Personas()
 
 

@@ -56,6 +56,24 @@ def cycle_steps(cycle: Cycle, *, look_for_count: int, has_visits: bool) -> list[
     ]
 
 
+def earlier_follow_ups(cycle: Cycle):
+    """What this cycle's people tried after their earlier cycles at the school, in their words:
+    the next cycle's planning starts from it."""
+    from growth.models import FollowUp
+
+    people = cycle.participants.values("person_id")
+    return (
+        FollowUp.objects.filter(
+            answered_at__isnull=False,
+            goal__person__in=people,
+            goal__cycle__school=cycle.school,
+        )
+        .exclude(goal__cycle=cycle)
+        .select_related("goal__person", "goal__cycle")
+        .order_by("-answered_at")[:50]
+    )
+
+
 def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict:
     """What every participant sees: the focus, look-fors, pre-briefs and people."""
     participants = list(cycle.participants.select_related("person"))

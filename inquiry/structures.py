@@ -141,3 +141,46 @@ PRESETS: dict[str, Preset] = {
 def default_tool(structure: str) -> list[dict]:
     """A fresh copy of the structure's evidence tool template."""
     return [dict(part) for part in PRESETS[structure].evidence_tool]
+
+
+@dataclass(frozen=True)
+class ProtocolStep:
+    name: str
+    prompt: str
+    minutes: int
+
+
+DESCRIBE_TO_NEXT_LEVEL = (
+    ProtocolStep(
+        "Describe",
+        "What did you see and hear students do and say? Evidence only, no judgments.",
+        10,
+    ),
+    ProtocolStep("Analyze", "What patterns and trends do you notice across classrooms?", 10),
+    ProtocolStep(
+        "Predict",
+        "If you were a student in these classrooms and did everything you "
+        "were asked to do, what would you learn?",
+        5,
+    ),
+    ProtocolStep("Next level of work", "What would move practice forward, for all of us?", 10),
+)
+WHAT_SO_WHAT = (
+    ProtocolStep("What", "What did we see and hear?", 5),
+    ProtocolStep("So what", "Why does it matter for student understanding?", 10),
+    ProtocolStep("Now what", "What are the implications for my practice?", 10),
+)
+STUDENT_EXPERIENCE = (
+    ProtocolStep("Did", "What did students do?", 5),
+    ProtocolStep("Said", "What did students say?", 5),
+    ProtocolStep("Thought", "What were students thinking? How do we know?", 10),
+    ProtocolStep("Next step", "What one next step will our team take?", 5),
+)
+
+DEBRIEF_PROTOCOLS: dict[str, tuple[ProtocolStep, ...]] = {
+    Structure.ROUNDS: DESCRIBE_TO_NEXT_LEVEL,
+    Structure.LAB: WHAT_SO_WHAT,
+    Structure.SWAP: WHAT_SO_WHAT,
+    Structure.MICRO: WHAT_SO_WHAT,
+    Structure.WALK: STUDENT_EXPERIENCE,
+}

@@ -10,7 +10,7 @@ from opendoors import access
 
 from . import forms, services
 from .models import LookFor, ParticipantRole, PreBrief
-from .selectors import cycle_overview, cycles_for_school_page, school_staff
+from .selectors import cycle_overview, cycles_for_school_page, earlier_follow_ups, school_staff
 from .structures import PRESETS, EvidencePart, default_tool
 
 
@@ -47,6 +47,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = cycle_overview(cycle=cycle, viewer=request.user)
     context["is_facilitator"] = access.is_facilitator(request.user, cycle)
+    if context["is_facilitator"]:
+        context["follow_ups"] = earlier_follow_ups(cycle)
     return render(request, "inquiry/cycle_detail.html", context)
 
 

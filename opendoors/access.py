@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from growth.models import FollowUp
 from inquiry.models import Cycle, ParticipantRole
 from schools.models import Membership, Person, Role, ScheduleImport, School
-from visits.models import CalendarFeed, Visit
+from visits.models import CalendarFeed, Visit, VisitClassroom
 
 SCHEDULE_MANAGERS = {Role.PRINCIPAL, Role.COACH}
 CYCLE_STARTERS = {Role.PRINCIPAL, Role.COACH, Role.FACILITATOR}
@@ -143,3 +144,57 @@ def visit_for_facilitator(person: Person, visit_id: int) -> Visit:
 def feed_for_token(token: str) -> CalendarFeed:
     """The calendar feed a secret URL names; a wrong or reset token is 404."""
     return get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+
+
+def is_in_visit_group(person: Person, visit: Visit) -> bool:
+    """The visit's group: its observers and the cycle's facilitators (who lead the debrief).
+    A principal is in it only by observing; their role adds nothing."""
+    return visit.observers.filter(person=person).exists() or is_facilitator(person, visit.cycle)
+
+
+def visit_for_observer(person: Person, visit_id: int) -> Visit:
+    """Capturing evidence is for the visit's observers."""
+    visit = visit_for_participant(person, visit_id)
+    if not visit.observers.filter(person=person).exists():
+        raise PermissionDenied("Only the visit's observers capture evidence.")
+    return visit
+
+
+def visit_for_group(person: Person, visit_id: int) -> Visit:
+    """The debrief, with every classroom's evidence, is for the visit's group."""
+    visit = visit_for_participant(person, visit_id)
+    if not is_in_visit_group(person, visit):
+        raise PermissionDenied("The debrief is for the visit's observers and facilitators.")
+    return visit
+
+
+def classrooms_with_evidence_for(person: Person, visit: Visit) -> QuerySet[VisitClassroom]:
+    """Whose evidence a person may read in full: the group reads every classroom of the visit,
+    a host reads their own classroom, nobody else reads any."""
+    rooms = VisitClassroom.objects.filter(visit=visit)
+    if is_in_visit_group(person, visit):
+        return rooms
+    return rooms.filter(host=person)
+
+
+def classroom_for_host(person: Person, visit_id: int) -> VisitClassroom:
+    """A host's own classroom in a visit: everything captured there, and who read it."""
+    return get_object_or_404(
+        VisitClassroom.objects.select_related("visit__cycle", "visit__slot__period", "section"),
+        visit_id=visit_id,
+        host=person,
+    )
+
+
+def visit_of_cycle_or_none(person: Person, cycle: Cycle, visit_id: str | None) -> Visit | None:
+    """The visit a goal comes from, when the person took part in it; otherwise none."""
+    if not visit_id or not str(visit_id).isdigit():
+        return None
+    return visits_visible_to(person).filter(cycle=cycle, pk=int(visit_id)).first()
+
+
+def follow_up_for_owner(person: Person, follow_up_id: int) -> FollowUp:
+    """A follow-up is its owner's alone."""
+    return get_object_or_404(
+        FollowUp.objects.select_related("goal__cycle"), pk=follow_up_id, goal__person=person
+    )

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "schools",
     "inquiry",
     "visits",
+    "growth",
+    "ninja",
 ]
 
 MIDDLEWARE = [

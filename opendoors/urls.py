@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("", include("inquiry.urls")),
     path("", include("visits.urls")),
+    path("", include("growth.urls")),
+    path("api/", api.urls),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from growth.models import FollowUp
 from visits.selectors import upcoming_visits_for
 
 from .access import can_manage_schedule, can_start_cycle, schools_visible_to
@@ -21,5 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "schools": schools,
         "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),
+        "follow_ups": FollowUp.objects.filter(
+            goal__person=request.user, answered_at__isnull=True
+        ).select_related("goal__cycle")[:10],
     }
     return render(request, "home.html", context)

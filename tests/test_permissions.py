@@ -3,8 +3,15 @@
 Each row names a route and the status each persona gets. A route without a row
 fails `test_every_url_has_a_row`, so every new page must say who may see it.
 Outside their school, people get 404: a page never confirms what it hides.
+
+The personas, at Lincoln unless said: `teacher` hosts the fixture's round, `colleague`
+and `vice` (an assistant principal) observe in it, `coach` facilitates it,
+`bystander` teaches but is not in it, `principal` is not in it either (a principal's
+role gives no access to a round), `district_leader`, and `outsider` who teaches at
+Roosevelt.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +24,8 @@ PERSONAS = (
     "anonymous",
     "teacher",
     "colleague",
+    "vice",
+    "bystander",
     "coach",
     "principal",
     "district_leader",
@@ -30,18 +39,28 @@ class Row:
     anonymous: int
     teacher: int
     colleague: int
+    vice: int
+    bystander: int
     coach: int
     principal: int
     district_leader: int
     outsider: int
     method: str = "get"
     kwargs: dict = field(default_factory=dict)
+    json: dict | None = None
 
 
-def everyone(status: int, *, method: str = "get", kwargs: dict | None = None, **but) -> Row:
+def everyone(
+    status: int,
+    *,
+    method: str = "get",
+    kwargs: dict | None = None,
+    json: dict | None = None,
+    **but,
+) -> Row:
     """The same answer for every persona, except those named in `but`."""
     statuses = {persona: but.get(persona, status) for persona in PERSONAS}
-    return Row(**statuses, method=method, kwargs=kwargs or {})
+    return Row(**statuses, method=method, kwargs=kwargs or {}, json=json)
 
 
 SCHOOL = {"slug": "lincoln"}
@@ -51,18 +70,50 @@ VISIT = {"visit_id": "VISIT"}
 
 
 def MANAGERS_ONLY(status: int, **extra) -> Row:
-    return everyone(403, anonymous=LOGIN, coach=status, principal=status, outsider=404, **extra)
+    """The school's principals and coaches."""
+    return everyone(
+        403, anonymous=LOGIN, coach=status, principal=status, vice=status, outsider=404, **extra
+    )
 
 
-def PARTICIPANTS(status: int, **extra) -> Row:
-    return everyone(404, anonymous=LOGIN, teacher=status, colleague=status, coach=status, **extra)
+def PARTICIPANTS(status: int, **but) -> Row:
+    """Everyone in the round; nobody else learns it exists."""
+    return everyone(
+        404,
+        **{
+            "anonymous": LOGIN,
+            "teacher": status,
+            "colleague": status,
+            "vice": status,
+            "coach": status,
+            **but,
+        },
+    )
 
 
 def FACILITATORS(status: int, **but) -> Row:
     """The cycle's facilitator; its other participants are refused; everyone else sees nothing."""
     return everyone(
-        404, **{"anonymous": LOGIN, "teacher": 403, "colleague": 403, "coach": status, **but}
+        404,
+        **{
+            "anonymous": LOGIN,
+            "teacher": 403,
+            "colleague": 403,
+            "vice": 403,
+            "coach": status,
+            **but,
+        },
     )
+
+
+def OBSERVERS(status: int, **but) -> Row:
+    """The visit's observers; the host and the facilitator are refused; nobody else sees it."""
+    return PARTICIPANTS(status, **{"teacher": 403, "coach": 403, **but})
+
+
+def API(row: Row) -> Row:
+    """The API answers 401, not a redirect to the sign-in page, to anonymous callers."""
+    return Row(**{**row.__dict__, "anonymous": 401})
 
 
 ROWS: dict[str, Row] = {
@@ -109,6 +160,7 @@ ROWS: dict[str, Row] = {
     ),
     # Imports: the principal and coaches only.
     "schools/<slug:slug>/imports/new/": MANAGERS_ONLY(200, kwargs=SCHOOL),
+    # (The assistant principal manages the schedule as a principal does.)
     "schools/<slug:slug>/imports/<int:import_id>/": MANAGERS_ONLY(200, kwargs=IMPORT),
     "schools/<slug:slug>/imports/<int:import_id>/apply/": MANAGERS_ONLY(
         302, method="post", kwargs=IMPORT
@@ -117,7 +169,7 @@ ROWS: dict[str, Row] = {
     # observes; the principal and the district leader are not in it, so they see nothing of it.
     "schools/<slug:slug>/cycles/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
     "schools/<slug:slug>/cycles/new/": everyone(
-        403, anonymous=LOGIN, coach=200, principal=200, outsider=404, kwargs=SCHOOL
+        403, anonymous=LOGIN, coach=200, principal=200, vice=200, outsider=404, kwargs=SCHOOL
     ),
     "cycles/<int:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
     "cycles/<int:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
@@ -144,6 +196,26 @@ ROWS: dict[str, Row] = {
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
     "calendar/<str:token>.ics": everyone(200, kwargs={"token": "FEED"}),
+    # Capture, debrief and evidence: the visit's group and, for their classroom, the host.
+    "visits/sw.js": everyone(200),
+    "visits/<int:visit_id>/capture/": OBSERVERS(200, kwargs=VISIT),
+    "visits/<int:visit_id>/debrief/": PARTICIPANTS(200, teacher=403, kwargs=VISIT),
+    "visits/<int:visit_id>/my-classroom/": everyone(
+        404, anonymous=LOGIN, teacher=200, kwargs=VISIT
+    ),
+    "cycles/<int:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
+    "follow-ups/<int:follow_up_id>/": everyone(
+        404, anonymous=LOGIN, colleague=200, kwargs={"follow_up_id": "FOLLOW_UP"}
+    ),
+    # The API: described openly, answering only to signed-in people with the pages' rules.
+    "api/": everyone(404),
+    "api/docs": everyone(200),
+    "api/openapi.json": everyone(200),
+    "api/visits/<visit_id>/capture": API(OBSERVERS(200, kwargs=VISIT)),
+    "api/visits/<visit_id>/evidence": (
+        API(PARTICIPANTS(200, kwargs=VISIT)),
+        API(OBSERVERS(200, method="post", kwargs=VISIT, json={"entries": []})),
+    ),
 }
 
 
@@ -174,6 +246,7 @@ def _url(route: str, kwargs: dict, personas) -> str:
             "LOOK_FOR": lambda: personas.look_for.pk,
             "VISIT": lambda: personas.visit.pk,
             "FEED": lambda: personas.feed.token,
+            "FOLLOW_UP": lambda: personas.follow_up.pk,
         }.get(value, lambda v=value: v)()
         for key, value in kwargs.items()
     }
@@ -188,12 +261,20 @@ def personas_with_import(personas, tmp_path):
     """The personas with an import, a round, a look-for, a visit and a calendar feed."""
     from django.core.files.base import ContentFile
 
+    from growth.services import goal_set
     from inquiry.tests.factories import make_round
     from visits.services import calendar_feed_for
 
     personas.cycle, personas.visit = make_round(personas)
     personas.look_for = personas.cycle.look_fors.first()
     personas.feed = calendar_feed_for(personas.teacher)
+    personas.follow_up = goal_set(
+        person=personas.colleague,
+        cycle=personas.cycle,
+        visit=personas.visit,
+        text="Ask students to explain to a partner first",
+        try_by=personas.visit.date,
+    ).follow_up
     personas.schedule_import = ScheduleImport.objects.create(
         school=personas.school,
         kind=ImportKind.SCHEDULE_CSV,
@@ -203,16 +284,29 @@ def personas_with_import(personas, tmp_path):
     return personas
 
 
+CASES = [
+    (route, row)
+    for route, rows in sorted(ROWS.items())
+    for row in (rows if isinstance(rows, tuple) else (rows,))
+]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("route", sorted(ROWS))
-def test_persona_gets_the_expected_answer(client, personas_with_import, route, persona):
-    row = ROWS[route]
+@pytest.mark.parametrize(
+    ("route", "row"), CASES, ids=[f"{row.method} {route}" for route, row in CASES]
+)
+def test_persona_gets_the_expected_answer(client, personas_with_import, route, row, persona):
     person = personas_with_import.by_name(persona)
     if person is not None:
         client.force_login(person)
     url = _url(route, row.kwargs, personas_with_import)
-    response = getattr(client, row.method)(url)
+    if row.json is not None:
+        response = client.generic(
+            row.method.upper(), url, data=json.dumps(row.json), content_type="application/json"
+        )
+    else:
+        response = getattr(client, row.method)(url)
     expected = getattr(row, persona)
     assert response.status_code == expected, f"{persona} {row.method.upper()} {url}"
-    if persona == "anonymous" and expected == LOGIN and not route.startswith("accounts/"):
+    if persona == "anonymous" and expected == LOGIN and route.split("/")[0] not in {"accounts"}:
         assert response["Location"].startswith("/accounts/login/")

@@ -10,6 +10,7 @@ from django import forms
 from inquiry.models import Cycle, ParticipantRole
 from schools.models import Person, Slot, Term
 
+from .models import Debrief
 from .rules import ObserverPlan, VisitPlan
 from .selectors import Availability, availability_in, slots_where_hosts_teach
 
@@ -124,3 +125,38 @@ class VisitPlanForm(forms.Form):
             observers=seats,
         )
         return cleaned
+
+
+class DebriefForm(forms.ModelForm):
+    """Notes for each step of the structure's protocol, the takeaways and one next step."""
+
+    class Meta:
+        model = Debrief
+        fields = ["takeaways", "team_next_step"]
+        labels = {"takeaways": "Takeaways", "team_next_step": "Our team's next step"}
+        widgets = {
+            "takeaways": forms.Textarea(attrs={"rows": 3}),
+            "team_next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+        notes = self.instance.step_notes if self.instance.pk else {}
+        for i, step in enumerate(steps):
+            self.fields[f"step_{i}"] = forms.CharField(
+                required=False,
+                max_length=5000,
+                label=f"Notes: {step.name}",
+                initial=notes.get(step.name, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def step_fields(self):
+        return [self[f"step_{i}"] for i in range(len(self.steps))]
+
+    def save(self, commit=True):
+        self.instance.step_notes = {
+            step.name: self.cleaned_data.get(f"step_{i}", "") for i, step in enumerate(self.steps)
+        }
+        return super().save(commit)

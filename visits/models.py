@@ -93,3 +93,76 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+
+class EvidenceKind(models.TextChoices):
+    LOOK_FOR = "look_for", "Look-for seen or heard"
+    TALLY = "tally", "Tally"
+    TALK_TIME = "talk_time", "Talk time"
+    WHAT = "what", "What we saw and heard"
+    SO_WHAT = "so_what", "Why it matters for student understanding"
+    NOW_WHAT = "now_what", "Implications for my practice"
+    NOTE = "note", "Note"
+    TIME_OUT = "time_out", "Teacher time-out"
+    BRIGHT_MOMENT = "bright_moment", "Bright moment"
+    STUDENT_PROMPT = "student_prompt", "About students"
+
+
+class Evidence(models.Model):
+    """One entry an observer captured about what students did, said or thought.
+
+    Its id is made on the observer's device, so an entry sent twice is stored once.
+    Nothing here describes or rates the teacher.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    classroom = models.ForeignKey(VisitClassroom, on_delete=models.CASCADE, related_name="evidence")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    look_for = models.ForeignKey(
+        "inquiry.LookFor", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True, max_length=5000)
+    teacher_talk_seconds = models.PositiveIntegerField(null=True, blank=True)
+    student_talk_seconds = models.PositiveIntegerField(null=True, blank=True)
+    silence_seconds = models.PositiveIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    # A digest of the content: the same id with a different digest is a conflict.
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.classroom}"
+
+
+class EvidenceRead(models.Model):
+    """Someone other than its author or host read a classroom's evidence: the host sees this."""
+
+    classroom = models.ForeignKey(VisitClassroom, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence_reads")
+    where = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.classroom} ({self.where})"
+
+
+class Debrief(models.Model):
+    """The group's debrief of a visit: notes per protocol step, takeaways, one next step."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="debrief")
+    step_notes = models.JSONField(default=dict, blank=True)
+    takeaways = models.TextField(blank=True, max_length=5000)
+    team_next_step = models.TextField(blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Debrief of {self.visit}"

@@ -7,7 +7,11 @@ from . import views
 app_name = "visits"
 urlpatterns = [
     path("cycles/<int:cycle_id>/visits/", views.plan, name="plan"),
+    path("visits/sw.js", views.service_worker, name="service_worker"),
     path("visits/<int:visit_id>/", views.detail, name="detail"),
+    path("visits/<int:visit_id>/capture/", views.capture, name="capture"),
+    path("visits/<int:visit_id>/debrief/", views.debrief, name="debrief"),
+    path("visits/<int:visit_id>/my-classroom/", views.my_classroom, name="my_classroom"),
     path("visits/<int:visit_id>/change/", views.change, name="change"),
     path("visits/<int:visit_id>/cancel/", views.cancel, name="cancel"),
     path("visits/<int:visit_id>/visit.ics", views.visit_ics, name="ics"),

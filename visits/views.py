@@ -1,5 +1,7 @@
 """Pages for placing visits, reading one, and calendars (one visit, or a private feed)."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,13 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inquiry.selectors import school_staff
+from inquiry.structures import DEBRIEF_PROTOCOLS
 from opendoors import access
 from schools.services import term_current
 
 from . import services
 from .calendar import calendar_bytes, site_url
-from .forms import SUBSTITUTE, VisitPlanForm
-from .models import Visit
+from .capture import evidence_reads_log
+from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
+from .models import Debrief, Visit
+from .patterns import visit_patterns
 from .selectors import calendar_visits_for, with_people
 
 
@@ -69,6 +74,9 @@ def detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         "look_fors": visit.cycle.look_fors.filter(retired=False),
         "rooms": [(room, pre_briefs.get(room.host_id)) for room in visit.classrooms.all()],
         "is_facilitator": access.is_facilitator(request.user, visit.cycle),
+        "is_observer": any(seat.person_id == request.user.pk for seat in visit.observers.all()),
+        "in_group": access.is_in_visit_group(request.user, visit),
+        "hosts": any(room.host_id == request.user.pk for room in visit.classrooms.all()),
     }
     return render(request, "visits/detail.html", context)
 
@@ -142,3 +150,62 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     services.calendar_feed_reset(person=request.user)
     messages.success(request, "Your calendar address is new: the old one no longer works.")
     return redirect("visits:calendar")
+
+
+@require_GET
+@login_required
+def capture(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The observer's phone page. It loads its data from the API and keeps working offline."""
+    visit = access.visit_for_observer(request.user, visit_id)
+    return render(request, "visits/capture.html", {"visit": visit, "cycle": visit.cycle})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker lives at /visits/sw.js so that it may serve every /visits/ page."""
+    body = (Path(__file__).parent / "static" / "visits" / "sw.js").read_bytes()
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
+    visit = access.visit_for_group(request.user, visit_id)
+    protocol = DEBRIEF_PROTOCOLS[visit.cycle.structure]
+    record = Debrief.objects.filter(visit=visit).first()
+    form = DebriefForm(request.POST or None, instance=record, steps=protocol)
+    if request.method == "POST" and form.is_valid():
+        form.instance.visit = visit
+        form.save()
+        messages.success(request, "Debrief saved.")
+        return redirect("visits:debrief", visit_id=visit.pk)
+    patterns = visit_patterns(visit)
+    evidence_reads_log(
+        reader=request.user, classrooms=[c.classroom for c in patterns.classrooms], where="debrief"
+    )
+    context = {
+        "visit": visit,
+        "cycle": visit.cycle,
+        "patterns": patterns,
+        "form": form,
+        "steps": zip(protocol, form.step_fields(), strict=True),
+    }
+    return render(request, "visits/debrief.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def my_classroom(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """A host sees everything captured in their own classroom, and who else has read it."""
+    room = access.classroom_for_host(request.user, visit_id)
+    context = {
+        "room": room,
+        "visit": room.visit,
+        "cycle": room.visit.cycle,
+        "entries": room.evidence.select_related("author", "look_for"),
+        "reads": room.reads.select_related("reader")[:200],
+    }
+    return render(request, "visits/my_classroom.html", context)

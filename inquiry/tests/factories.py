@@ -18,7 +18,8 @@ def next_weekday(weekday: int, *, after: date | None = None) -> date:
 
 
 def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, Visit]:
-    """The coach's round: the teacher hosts, the colleague observes her Monday period 1."""
+    """The coach's round: the teacher hosts; the colleague and the assistant principal observe
+    her Monday period 1."""
     cycle = cycle_start(
         school=personas.school, structure=structure, title="Student discourse", by=personas.coach
     )
@@ -26,7 +27,7 @@ def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, V
     look_for_add(cycle=cycle, text="Students use the anchor chart", kind="visual")
     participants_set(
         cycle=cycle,
-        observers=[personas.colleague],
+        observers=[personas.colleague, personas.vice],
         hosts=[personas.teacher],
         facilitators=[personas.coach],
     )
@@ -39,7 +40,7 @@ def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, V
             date=next_weekday(0),
             slot=lesson.slot,
             classrooms=[(personas.teacher, lesson.section)],
-            observers=[ObserverPlan(personas.colleague)],
+            observers=[ObserverPlan(personas.colleague), ObserverPlan(personas.vice)],
         ),
     )
     return cycle, visit

@@ -78,7 +78,11 @@ def test_everyone_in_a_visit_is_emailed_by_the_task_worker(personas, run_tasks):
     _, visit = make_round(personas)
     assert mail.outbox == []  # nothing is sent while the page waits
     run_tasks()
-    assert sorted(m.to[0] for m in mail.outbox) == ["colleague@example.org", "teacher@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "colleague@example.org",
+        "teacher@example.org",
+        "vice@example.org",
+    ]
     message = next(m for m in mail.outbox if m.to == ["colleague@example.org"])
     assert message.subject.startswith("Visit scheduled: Student discourse")
     assert f"/visits/{visit.pk}/" in message.body

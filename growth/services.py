@@ -1,0 +1,48 @@
+"""Writes for goals and follow-ups: a goal schedules its own check-in and reminder."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from inquiry.models import Cycle
+from inquiry.structures import DebriefTiming
+from schools.models import Person
+from visits.models import Visit
+
+from .models import FollowUp, Goal
+
+FOLLOW_UP_AFTER = timedelta(weeks=2)
+REMINDER_TIME = time(7, 30)
+
+
+def follow_up_due(*, cycle: Cycle, visit: Visit | None, try_by: date) -> date:
+    """Two weeks after the goal's date; a micro-observation's debrief is due within 24 hours
+    of the visit, so its check-in comes the day after."""
+    if cycle.debrief_timing == DebriefTiming.WITHIN_24_HOURS and visit is not None:
+        return visit.date + timedelta(days=1)
+    return try_by + FOLLOW_UP_AFTER
+
+
+@transaction.atomic
+def goal_set(
+    *, person: Person, cycle: Cycle, text: str, try_by: date, visit: Visit | None = None
+) -> Goal:
+    from .tasks import follow_up_remind
+
+    goal = Goal.objects.create(person=person, cycle=cycle, visit=visit, text=text, try_by=try_by)
+    due = follow_up_due(cycle=cycle, visit=visit, try_by=try_by)
+    follow_up = FollowUp.objects.create(goal=goal, due_on=due)
+    remind_at = datetime.combine(due, REMINDER_TIME, tzinfo=ZoneInfo(cycle.school.time_zone))
+    transaction.on_commit(lambda: follow_up_remind.using(run_after=remind_at).enqueue(follow_up.pk))
+    return goal
+
+
+def follow_up_answer(*, follow_up: FollowUp, tried: bool, results: str, why: str) -> FollowUp:
+    follow_up.tried = tried
+    follow_up.results_as_anticipated = results
+    follow_up.why = why
+    follow_up.answered_at = timezone.now()
+    follow_up.save(update_fields=["tried", "results_as_anticipated", "why", "answered_at"])
+    return follow_up

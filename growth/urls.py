@@ -1,0 +1,11 @@
+"""URLs for goals and follow-ups."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "growth"
+urlpatterns = [
+    path("cycles/<int:cycle_id>/goal/", views.goal_new, name="goal_new"),
+    path("follow-ups/<int:follow_up_id>/", views.follow_up, name="follow_up"),
+]

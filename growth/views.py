@@ -1,0 +1,49 @@
+"""Pages for setting a goal after a visit and answering its follow-up."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from opendoors import access
+
+from .forms import FollowUpForm, GoalForm
+from .services import follow_up_answer, goal_set
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def goal_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.cycle_for_participant(request.user, cycle_id)
+    visit = access.visit_of_cycle_or_none(request.user, cycle, request.GET.get("visit"))
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        goal = goal_set(person=request.user, cycle=cycle, visit=visit, **form.cleaned_data)
+        messages.success(
+            request,
+            f"Goal saved. OpenDoors will check in with you on {goal.follow_up.due_on:%b %-d}.",
+        )
+        return redirect("inquiry:cycle", cycle_id=cycle.pk)
+    context = {"cycle": cycle, "visit": visit, "form": form}
+    return render(request, "growth/goal_new.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    item = access.follow_up_for_owner(request.user, follow_up_id)
+    form = FollowUpForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        follow_up_answer(
+            follow_up=item,
+            **{
+                "tried": form.cleaned_data["tried"],
+                "results": form.cleaned_data["results_as_anticipated"],
+                "why": form.cleaned_data["why"],
+            },
+        )
+        messages.success(request, "Thank you: your answer goes to your next cycle's planning.")
+        return redirect("home")
+    context = {"item": item, "goal": item.goal, "form": form}
+    return render(request, "growth/follow_up.html", context, status=400 if form.errors else 200)

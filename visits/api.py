@@ -1,0 +1,151 @@
+"""The capture and sync API for observers' phones (same permissions as the pages)."""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from opendoors import access
+
+from .capture import Entry, evidence_reads_log, evidence_record
+from .models import Evidence, EvidenceKind
+
+router = Router(tags=["capture"])
+MAX_BATCH = 200
+
+
+class EntryIn(Schema):
+    id: UUID = Field(description="Made on the device; sending the same entry again is harmless.")
+    classroom: int
+    kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
+    recorded_at: datetime
+    look_for: int | None = None
+    label: str = Field("", max_length=200)
+    text: str = Field("", max_length=5000)
+    teacher_talk_seconds: int | None = Field(None, ge=0, le=86_400)
+    student_talk_seconds: int | None = Field(None, ge=0, le=86_400)
+    silence_seconds: int | None = Field(None, ge=0, le=86_400)
+
+
+class EntryOut(EntryIn):
+    author: str
+    received_at: datetime
+
+
+class SyncIn(Schema):
+    entries: list[EntryIn] = Field(max_length=MAX_BATCH)
+
+
+class Outcome(Schema):
+    id: UUID
+    status: Literal["stored", "duplicate", "conflict", "refused"]
+    message: str = ""
+    server: EntryOut | None = None
+
+
+class SyncOut(Schema):
+    results: list[Outcome]
+
+
+class LookForOut(Schema):
+    id: int
+    text: str
+    kind: str
+
+
+class ClassroomOut(Schema):
+    id: int
+    label: str
+
+
+class CaptureOut(Schema):
+    visit: int
+    cycle: str
+    structure: str
+    date: str
+    period: str
+    starts_at: str | None
+    minutes: int
+    classrooms: list[ClassroomOut]
+    look_fors: list[LookForOut]
+    tool: list[dict]
+
+
+def entry_out(evidence: Evidence) -> EntryOut:
+    return EntryOut(
+        id=evidence.id,
+        classroom=evidence.classroom_id,
+        kind=evidence.kind,
+        recorded_at=evidence.recorded_at,
+        look_for=evidence.look_for_id,
+        label=evidence.label,
+        text=evidence.text,
+        teacher_talk_seconds=evidence.teacher_talk_seconds,
+        student_talk_seconds=evidence.student_talk_seconds,
+        silence_seconds=evidence.silence_seconds,
+        author=str(evidence.author),
+        received_at=evidence.received_at,
+    )
+
+
+def classroom_label(room, structure: str) -> str:
+    """Rounds and walks name classrooms A, B, C, never the teacher."""
+    if structure in {"rounds", "walk"}:
+        return f"Classroom {room.letter}"
+    return f"{room.host} · {room.section}"
+
+
+@router.get("/visits/{visit_id}/capture", response=CaptureOut)
+def capture_setup(request: HttpRequest, visit_id: int):
+    """What the capture page needs to work offline: classrooms, look-fors and the tool."""
+    visit = access.visit_for_observer(request.user, visit_id)
+    cycle = visit.cycle
+    rooms = visit.classrooms.select_related("host", "section")
+    return CaptureOut(
+        visit=visit.pk,
+        cycle=cycle.title,
+        structure=cycle.structure,
+        date=visit.date.isoformat(),
+        period=visit.slot.period.label,
+        starts_at=visit.slot.starts_at.isoformat() if visit.slot.starts_at else None,
+        minutes=cycle.visit_minutes,
+        classrooms=[
+            ClassroomOut(id=room.pk, label=classroom_label(room, cycle.structure)) for room in rooms
+        ],
+        look_fors=[
+            LookForOut(id=lf.pk, text=lf.text, kind=lf.kind)
+            for lf in cycle.look_fors.filter(retired=False)
+        ],
+        tool=cycle.evidence_tool,
+    )
+
+
+@router.post("/visits/{visit_id}/evidence", response=SyncOut)
+def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
+    """Store entries captured on a phone; each gets stored, duplicate, conflict or refused."""
+    visit = access.visit_for_observer(request.user, visit_id)
+    entries = [Entry(**item.dict()) for item in payload.entries]
+    outcomes = evidence_record(visit=visit, author=request.user, entries=entries)
+    return SyncOut(
+        results=[
+            Outcome(
+                id=o.id,
+                status=o.status,
+                message=o.message,
+                server=entry_out(o.server) if o.status == "conflict" and o.server else None,
+            )
+            for o in outcomes
+        ]
+    )
+
+
+@router.get("/visits/{visit_id}/evidence", response=list[EntryOut])
+def evidence_list(request: HttpRequest, visit_id: int):
+    """The entries a person may read: the group reads the visit's, a host their classroom's."""
+    visit = access.visit_for_participant(request.user, visit_id)
+    rooms = list(access.classrooms_with_evidence_for(request.user, visit))
+    evidence_reads_log(reader=request.user, classrooms=rooms, where="api")
+    entries = Evidence.objects.filter(classroom__in=rooms).select_related("author")
+    return [entry_out(e) for e in entries]
