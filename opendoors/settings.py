@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "inquiry",
     "visits",
     "growth",
+    "insights",
     "ninja",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("inquiry.urls")),
     path("", include("visits.urls")),
     path("", include("growth.urls")),
+    path("", include("insights.urls")),
     path("api/", api.urls),
 ]

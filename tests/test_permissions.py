@@ -207,6 +207,8 @@ ROWS: dict[str, Row] = {
     "follow-ups/<int:follow_up_id>/": everyone(
         404, anonymous=LOGIN, colleague=200, kwargs={"follow_up_id": "FOLLOW_UP"}
     ),
+    # School-wide patterns: aggregates over at least k classrooms, for the school's people.
+    "schools/<slug:slug>/patterns/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
     # The API: described openly, answering only to signed-in people with the pages' rules.
     "api/": everyone(404),
     "api/docs": everyone(200),

@@ -22,8 +22,8 @@ class EntryIn(Schema):
     kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
     recorded_at: datetime
     look_for: int | None = None
-    label: str = Field("", max_length=200)
-    text: str = Field("", max_length=5000)
+    label: str = Field("", description="At most 200 characters (longer entries are refused).")
+    text: str = Field("", description="At most 5,000 characters (longer entries are refused).")
     teacher_talk_seconds: int | None = Field(None, ge=0, le=86_400)
     student_talk_seconds: int | None = Field(None, ge=0, le=86_400)
     silence_seconds: int | None = Field(None, ge=0, le=86_400)

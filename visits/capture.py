@@ -27,6 +27,7 @@ NEEDS_TEXT = {
     EvidenceKind.STUDENT_PROMPT,
 }
 TALK_FIELDS = ("teacher_talk_seconds", "student_talk_seconds", "silence_seconds")
+MAX_LENGTH = {"label": 200, "text": 5000}
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,13 @@ def entry_problem(entry: Entry, rooms: dict[int, VisitClassroom], look_fors: set
         return f"classroom {entry.classroom} is not part of this visit"
     if entry.kind not in EvidenceKind.values:
         return f"“{entry.kind}” is not a kind of evidence"
-    for field in ("label", "text"):
-        problem = storable_text(getattr(entry, field))
+    for field, limit in MAX_LENGTH.items():
+        value = getattr(entry, field)
+        problem = storable_text(value)
         if problem:
             return f"{field} {problem}"
+        if len(value) > limit:
+            return f"{field} is {len(value)} characters long; the limit is {limit}"
     if entry.kind == EvidenceKind.LOOK_FOR and entry.look_for not in look_fors:
         return "a look-for tap needs one of this cycle's look-fors"
     if entry.look_for is not None and entry.look_for not in look_fors:

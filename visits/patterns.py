@@ -76,6 +76,7 @@ def visit_patterns(visit: Visit) -> Patterns:
     entries = list(Evidence.objects.filter(classroom__visit=visit).order_by("recorded_at"))
     for entry in entries:
         pattern = by_room[entry.classroom_id]
+        entry.classroom = pattern.classroom  # the quote's letter, without a query per quote
         if entry.kind == EvidenceKind.LOOK_FOR and entry.look_for_id:
             pattern.look_fors[entry.look_for_id] += 1
         elif entry.kind == EvidenceKind.TALLY:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from inquiry.models import Cycle
 from inquiry.services import cycle_start, look_for_add, participants_set
-from inquiry.structures import Structure
+from inquiry.structures import Grouping, Structure
 from schools.models import Meeting
 from visits.models import Visit
 from visits.rules import ObserverPlan, VisitPlan
@@ -19,15 +19,18 @@ def next_weekday(weekday: int, *, after: date | None = None) -> date:
 
 def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, Visit]:
     """The coach's round: the teacher hosts; the colleague and the assistant principal observe
-    her Monday period 1."""
+    her Monday period 1 (the colleague alone, in structures that visit in pairs)."""
     cycle = cycle_start(
         school=personas.school, structure=structure, title="Student discourse", by=personas.coach
     )
     look_for_add(cycle=cycle, text="Students explain their reasoning to a partner", kind="oral")
     look_for_add(cycle=cycle, text="Students use the anchor chart", kind="visual")
+    observers = [personas.colleague]
+    if cycle.grouping == Grouping.GROUP:
+        observers.append(personas.vice)
     participants_set(
         cycle=cycle,
-        observers=[personas.colleague, personas.vice],
+        observers=observers,
         hosts=[personas.teacher],
         facilitators=[personas.coach],
     )
@@ -40,7 +43,7 @@ def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, V
             date=next_weekday(0),
             slot=lesson.slot,
             classrooms=[(personas.teacher, lesson.section)],
-            observers=[ObserverPlan(personas.colleague), ObserverPlan(personas.vice)],
+            observers=[ObserverPlan(person) for person in observers],
         ),
     )
     return cycle, visit

@@ -1,0 +1,22 @@
+"""The school's patterns page: what classrooms show together, never one classroom."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from opendoors import access
+
+from .selectors import school_patterns
+
+
+@require_GET
+@login_required
+def patterns(request: HttpRequest, slug: str) -> HttpResponse:
+    school = access.school_for_viewer(request.user, slug)
+    context = {
+        "school": school,
+        "patterns": school_patterns(school),
+        "k": school.district.min_classrooms_for_aggregates,
+    }
+    return render(request, "insights/patterns.html", context)

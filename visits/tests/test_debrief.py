@@ -1,0 +1,178 @@
+"""The group debriefs on patterns across classrooms; hosts see their own classroom and who read
+it; reads by others are logged."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inquiry.services import cycle_start, look_for_add, participants_set
+from inquiry.tests.factories import make_round, next_weekday
+from schools.models import Meeting
+from schools.tests.factories import HEADER_ROW, make_person, make_schedule
+from visits.models import Debrief, Evidence, EvidenceRead
+from visits.rules import ObserverPlan, VisitPlan
+from visits.services import visit_schedule
+from visits.tests.helpers import entry, sync
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_debrief_shows_patterns_by_classroom_letter_not_by_teacher(client, personas):
+    cycle, visit = make_round(personas)
+    room = visit.classrooms.get()
+    look_for = cycle.look_fors.first()
+    client.force_login(personas.colleague)
+    sync(
+        client,
+        visit,
+        [
+            entry(room, look_for=look_for.pk),
+            entry(room, look_for=look_for.pk, text="“I think 3/4 is bigger because…”", kind="note"),
+            entry(
+                room,
+                kind="talk_time",
+                teacher_talk_seconds=120,
+                student_talk_seconds=360,
+                silence_seconds=120,
+            ),
+            entry(room, kind="tally", label="Open-ended"),
+        ],
+    )
+    page = client.get(f"/visits/{visit.pk}/debrief/")
+    html = page.content.decode()
+    assert "Classroom A" in html and "Ortiz" not in html
+    patterns = page.context["patterns"]
+    assert patterns.look_fors[0].counts == [1]
+    assert patterns.classrooms[0].talk_percentages == [20, 60, 20]
+    assert patterns.tally_rows() == [("Open-ended", [1])]
+    assert "I think 3/4 is bigger" in html
+    assert "Describe" in html and "Next level of work" in html  # the rounds protocol
+
+
+def test_the_group_records_takeaways_and_one_next_step(client, personas):
+    _, visit = make_round(personas)
+    client.force_login(personas.coach)
+    response = client.post(
+        f"/visits/{visit.pk}/debrief/",
+        {
+            "step_0": "Students explained in pairs",
+            "takeaways": "Talk before writing works",
+            "team_next_step": "Every lesson starts with a turn-and-talk",
+        },
+    )
+    assert response.status_code == 302
+    debrief = Debrief.objects.get(visit=visit)
+    assert debrief.step_notes["Describe"] == "Students explained in pairs"
+    assert debrief.team_next_step == "Every lesson starts with a turn-and-talk"
+
+
+@pytest.mark.parametrize(
+    ("structure", "first_step"),
+    [("lab", "What"), ("swap", "What"), ("micro", "What"), ("walk", "Did")],
+)
+def test_each_structure_debriefs_with_its_protocol(client, personas, structure, first_step):
+    _, visit = make_round(personas, structure=structure)
+    client.force_login(personas.coach)
+    steps = client.get(f"/visits/{visit.pk}/debrief/").context["form"].steps
+    assert steps[0].name == first_step
+
+
+def test_reads_by_the_group_are_logged_and_the_host_sees_who_read(client, personas):
+    _, visit = make_round(personas)
+    room = visit.classrooms.get()
+    client.force_login(personas.colleague)
+    sync(client, visit, [entry(room, kind="note", text="Students used the anchor chart")])
+    client.get(f"/visits/{visit.pk}/debrief/")  # the author reads only their own entries
+    assert not EvidenceRead.objects.exists()
+    client.force_login(personas.vice)
+    client.get(f"/visits/{visit.pk}/debrief/")
+    client.force_login(personas.coach)
+    client.get(f"/api/visits/{visit.pk}/evidence")
+    assert sorted(EvidenceRead.objects.values_list("reader__username", "where")) == [
+        ("coach", "api"),
+        ("vice", "debrief"),
+    ]
+    client.force_login(personas.teacher)
+    page = client.get(f"/visits/{visit.pk}/my-classroom/").content.decode()
+    assert "Students used the anchor chart" in page
+    assert "Vi Assistant" in page and "coach" in page
+    assert not EvidenceRead.objects.filter(reader=personas.teacher).exists()
+
+
+def test_a_host_reads_only_their_own_classroom_through_the_api(client, personas):
+    _, visit = make_round(personas)
+    room = visit.classrooms.get()
+    client.force_login(personas.colleague)
+    sync(client, visit, [entry(room, kind="note", text="ok")])
+    client.force_login(personas.teacher)
+    assert [e["text"] for e in client.get(f"/api/visits/{visit.pk}/evidence").json()] == ["ok"]
+    client.force_login(personas.principal)
+    assert client.get(f"/api/visits/{visit.pk}/evidence").status_code == 404
+
+
+def big_round(personas, *, classrooms: int, observers: int):
+    """A round of many classrooms in Monday period 1, and many observers free then."""
+    hosts = [make_person(f"h{i}", personas.school, "teacher") for i in range(classrooms)]
+    watchers = [make_person(f"o{i}", personas.school, "teacher") for i in range(observers)]
+    rows = "".join(f"h{i},,Mon,1,S{i},,,,\n" for i in range(classrooms))
+    make_schedule(personas.school, HEADER_ROW + rows + "o0,,Mon,2,X,,,,\n")
+    cycle = cycle_start(school=personas.school, structure="rounds", title="Big", by=personas.coach)
+    for i in range(4):
+        look_for_add(cycle=cycle, text=f"Students do {i}", kind="oral")
+    participants_set(cycle=cycle, observers=watchers, hosts=hosts, facilitators=[personas.coach])
+    lessons = {m.teacher_id: m for m in Meeting.objects.filter(slot__period__label="1")}
+    visit = visit_schedule(
+        cycle=cycle,
+        plan=VisitPlan(
+            date=next_weekday(0),
+            slot=lessons[hosts[0].pk].slot,
+            classrooms=[(h, lessons[h.pk].section) for h in hosts],
+            observers=[ObserverPlan(o) for o in watchers],
+        ),
+        notify=False,
+    )
+    return cycle, visit, watchers
+
+
+def fill(visit, cycle, watchers, per_observer: int) -> None:
+    look_fors = list(cycle.look_fors.all())
+    now = datetime.now(UTC)
+    Evidence.objects.bulk_create(
+        Evidence(
+            id=uuid.uuid4(),
+            classroom=room,
+            author=author,
+            recorded_at=now,
+            fingerprint="x",
+            kind=["look_for", "note", "tally", "talk_time"][n % 4],
+            look_for=look_fors[n % len(look_fors)],
+            label="Open",
+            text=f"quote {n}",
+            teacher_talk_seconds=60,
+            student_talk_seconds=120,
+            silence_seconds=20,
+        )
+        for room in visit.classrooms.all()
+        for author in watchers
+        for n in range(per_observer)
+    )
+
+
+def test_the_debrief_takes_the_same_queries_for_few_or_many_entries(client, personas):
+    cycle, visit, watchers = big_round(personas, classrooms=10, observers=8)
+    client.force_login(personas.coach)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/visits/{visit.pk}/debrief/").status_code == 200
+        return len(captured)
+
+    fill(visit, cycle, watchers, per_observer=1)
+    few = queries()
+    Evidence.objects.all().delete()
+    fill(visit, cycle, watchers, per_observer=50)  # 10 classrooms × 8 observers × 50 entries
+    assert Evidence.objects.count() == 4000
+    assert queries() == few
