@@ -4,11 +4,15 @@ Visits are placed through the same service and rules as the pages, in real slots
 of the demo master schedule, without emailing anyone.
 """
 
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
+from growth.services import follow_up_answer, goal_set
 from schools.models import Meeting, Person, School, Slot, Unavailability
+from visits.capture import Entry, evidence_record
+from visits.models import Debrief
 from visits.rules import ObserverPlan, VisitPlan
 from visits.services import visit_schedule
 
@@ -156,7 +160,9 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
     hosts = [m.teacher for m in list(teaching.values())[:3]]
     observers = [principal, *_free(school, slot, teaching)[:2]]
     participants_set(cycle=cycle, observers=observers, hosts=hosts, facilitators=[coach])
-    visit_schedule(
+    for text, kind in WALK_LOOK_FORS:
+        look_for_add(cycle=cycle, text=text, kind=kind)
+    visit = visit_schedule(
         cycle=cycle,
         plan=VisitPlan(
             date=_monday(-3, today) + timedelta(days=3),
@@ -166,6 +172,75 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
         ),
         notify=False,
     )
+    _walk_evidence(visit, observers)
+    Debrief.objects.create(
+        visit=visit,
+        step_notes={"Did": "Most students worked in pairs; fewer spoke to the whole class."},
+        takeaways="Students talked most where the task asked them to compare two answers.",
+        team_next_step="Each of us plans one “compare two answers” task this month.",
+    )
+    for person in observers[1:]:
+        goal = goal_set(
+            person=person,
+            cycle=cycle,
+            visit=visit,
+            text="Open one lesson a week with a “which answer is right, and why?” prompt.",
+            try_by=visit.date + timedelta(days=7),
+        )
+        follow_up_answer(
+            follow_up=goal.follow_up,
+            tried=True,
+            results="partly",
+            why="More students talked, but the same few explained their reasoning.",
+        )
+
+
+WALK_LOOK_FORS = [
+    ("Students talk with a partner about the task", "oral"),
+    ("Students explain why, not only what", "oral"),
+    ("Students use a visible resource (chart, notes, manipulatives)", "visual"),
+]
+WALK_QUOTES = [
+    "“I think it's 12 because 3 groups of 4…”",
+    "Two students disagreed about the answer and checked with a drawing.",
+    "“Can you say more about that?” — a student to a partner",
+]
+
+
+def _walk_evidence(visit, observers) -> None:
+    """What the walk's observers captured, sent through the same path as a phone."""
+    look_fors = list(visit.cycle.look_fors.all())
+    at = datetime.combine(visit.date, time(13, 15), tzinfo=UTC)
+    for o, observer in enumerate(observers):
+        entries = []
+        for r, room in enumerate(visit.classrooms.all()):
+            for n in range(3 + (o + r) % 4):
+                entries.append(_entry(room, "look_for", at, look_for=look_fors[(n + r) % 3].pk))
+            entries.append(
+                _entry(
+                    room,
+                    "student_prompt",
+                    at,
+                    text=WALK_QUOTES[(o + r) % 3],
+                    look_for=look_fors[1].pk,
+                    label="What are students saying?",
+                )
+            )
+            entries.append(
+                _entry(
+                    room,
+                    "talk_time",
+                    at,
+                    teacher_talk_seconds=200 + 60 * r,
+                    student_talk_seconds=300 - 40 * r,
+                    silence_seconds=100,
+                )
+            )
+        evidence_record(visit=visit, author=observer, entries=entries)
+
+
+def _entry(room, kind: str, at: datetime, **fields) -> Entry:
+    return Entry(id=uuid.uuid4(), classroom=room.pk, kind=kind, recorded_at=at, **fields)
 
 
 @transaction.atomic
