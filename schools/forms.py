@@ -1,9 +1,12 @@
-"""The schedule upload form: checks what can be checked before the file is read."""
+"""The schedule upload form (checking what can be checked before a file is read) and the
+school's settings."""
+
+from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
 
-from .models import ImportKind
+from .models import ImportKind, School
 
 EXTENSIONS = {ImportKind.SCHEDULE_CSV: ".csv", ImportKind.ONEROSTER: ".zip"}
 
@@ -63,4 +66,36 @@ class ScheduleImportForm(forms.Form):
                 f"{upload.name} is not a {EXTENSIONS[kind]} file; choose "
                 f"“{ImportKind(kind).label}” files, or change the kind above.",
             )
+        return cleaned
+
+
+class SchoolSettingsForm(forms.ModelForm):
+    """What the school's contract and calendar say: coverage limits, new teachers, time zone."""
+
+    class Meta:
+        model = School
+        fields = [
+            "time_zone",
+            "max_coverages_per_week",
+            "max_coverages_per_month",
+            "new_teacher_years",
+        ]
+        labels = {
+            "max_coverages_per_week": "Most coverages one teacher may give in a week",
+            "max_coverages_per_month": "Most coverages one teacher may give in a month",
+            "new_teacher_years": "A teacher counts as new with this many years or fewer",
+        }
+        help_texts = {"time_zone": "e.g. America/Chicago: calendar times use it."}
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"].strip()
+        if name not in available_timezones():
+            raise forms.ValidationError(f"“{name}” is not a time zone name like America/Chicago.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        week, month = cleaned.get("max_coverages_per_week"), cleaned.get("max_coverages_per_month")
+        if week is not None and month is not None and month < week:
+            self.add_error("max_coverages_per_month", "A month allows at least as many as a week.")
         return cleaned

@@ -23,6 +23,11 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     time_zone = models.CharField(max_length=64, default="America/New_York")
+    # From the collective bargaining agreement: how often one teacher may be asked to cover.
+    max_coverages_per_week = models.PositiveSmallIntegerField(default=2)
+    max_coverages_per_month = models.PositiveSmallIntegerField(default=4)
+    # Teachers with this many years or fewer count as new when pairs are chosen.
+    new_teacher_years = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from . import views
 app_name = "schools"
 urlpatterns = [
     path("<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("<slug:slug>/settings/", views.school_settings, name="settings"),
     path("<slug:slug>/schedule.csv", views.schedule_csv, name="schedule_csv"),
     path("<slug:slug>/teachers/<int:person_id>/", views.teacher, name="teacher"),
     path("<slug:slug>/imports/new/", views.import_new, name="import_new"),

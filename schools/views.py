@@ -1,5 +1,6 @@
 """Pages for a school's master schedule and its imports."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opendoors import access
 
-from .forms import ScheduleImportForm
+from .forms import ScheduleImportForm, SchoolSettingsForm
 from .importers.csvfiles import write_rows
 from .models import ImportStatus, Meeting
 from .schedule_diff import SchedulePreview
@@ -127,3 +128,16 @@ def import_apply(request: HttpRequest, slug: str, import_id: int) -> HttpRespons
     if schedule_import.status == ImportStatus.PREVIEW:
         import_apply_start(schedule_import=schedule_import)
     return redirect("schools:import_detail", slug=slug, import_id=import_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def school_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    school = access.school_for_schedule_manager(request.user, slug)
+    form = SchoolSettingsForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("schools:settings", slug=school.slug)
+    context = {"school": school, "form": form}
+    return render(request, "schools/settings.html", context, status=400 if form.errors else 200)

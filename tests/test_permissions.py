@@ -160,6 +160,7 @@ ROWS: dict[str, Row] = {
     ),
     # Imports: the principal and coaches only.
     "schools/<slug:slug>/imports/new/": MANAGERS_ONLY(200, kwargs=SCHOOL),
+    "schools/<slug:slug>/settings/": MANAGERS_ONLY(200, kwargs=SCHOOL),
     # (The assistant principal manages the schedule as a principal does.)
     "schools/<slug:slug>/imports/<int:import_id>/": MANAGERS_ONLY(200, kwargs=IMPORT),
     "schools/<slug:slug>/imports/<int:import_id>/apply/": MANAGERS_ONLY(

@@ -82,3 +82,43 @@ def test_the_schedule_downloads_as_a_csv_that_imports_again(client, personas):
     again = read_schedule_csv(body, "lincoln-schedule.csv")
     assert len(again.meetings) == 7
     assert set(again.teachers) == {"teacher", "colleague"}
+
+
+def test_the_principal_sets_the_contracts_coverage_limits(client, personas):
+    client.force_login(personas.principal)
+    response = client.post(
+        "/schools/lincoln/settings/",
+        {
+            "time_zone": "America/Chicago",
+            "max_coverages_per_week": 1,
+            "max_coverages_per_month": 3,
+            "new_teacher_years": 2,
+        },
+    )
+    assert response.status_code == 302
+    personas.school.refresh_from_db()
+    assert (personas.school.time_zone, personas.school.max_coverages_per_month) == (
+        "America/Chicago",
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("time_zone", "Mars/Olympus", "is not a time zone name"),
+        ("max_coverages_per_month", 0, "at least as many as a week"),
+        ("max_coverages_per_week", -1, "greater than or equal to 0"),
+    ],
+)
+def test_impossible_settings_are_refused(client, personas, field, value, message):
+    client.force_login(personas.principal)
+    data = {
+        "time_zone": "America/Chicago",
+        "max_coverages_per_week": 1,
+        "max_coverages_per_month": 3,
+        "new_teacher_years": 2,
+        field: value,
+    }
+    response = client.post("/schools/lincoln/settings/", data)
+    assert response.status_code == 400 and message in response.content.decode()
