@@ -251,22 +251,29 @@
     return out;
   }
 
+  /* Read this visit's entries from the device (another tab may have changed them). */
   async function loadLocal() {
     const store = state.store;
-    state.entries.clear();
+    const started = Date.now();
+    const fresh = new Map();
     let other = 0;
-    const cutoff = Date.now() - KEEP_SENT_DAYS * 86400000;
+    const cutoff = started - KEEP_SENT_DAYS * 86400000;
     const expired = [];
     for (const where of ["outbox", "sent", "refused"]) {
       for (const rec of await store.all(where)) {
         if (mine(rec)) {
           if (where === "sent" && (rec.savedAt || 0) < cutoff) expired.push(rec.id);
-          else state.entries.set(rec.id, { rec, where });
+          else fresh.set(rec.id, { rec, where });
         } else if (where === "outbox" && String(rec.user) === USER) {
           other += 1;
         }
       }
     }
+    // Keep what was captured while reading.
+    for (const [id, item] of state.entries) {
+      if (!fresh.has(id) && item.where === "outbox" && item.rec.created >= started) fresh.set(id, item);
+    }
+    state.entries = fresh;
     state.otherVisits = other;
     state.conflicts = (await store.all("conflicts")).filter(mine).sort((a, b) => b.at - a.at);
     if (expired.length) {
@@ -518,6 +525,7 @@
       else state.entries.delete(id);
     }
     state.conflicts = [...notes, ...state.conflicts];
+    if (notes.length) state.syncAgain = true; // send our versions, now under new ids
     renderAll();
   }
 
@@ -576,7 +584,7 @@
       text = `Sending ${plural(state.sending, "entry", "entries")}…`;
       tone = "busy";
     } else if (!waiting) {
-      text = saved ? `All ${plural(saved, "entry", "entries")} saved` : "Nothing captured yet";
+      text = !saved ? "Nothing captured yet" : saved === 1 ? "1 entry saved" : `All ${saved} entries saved`;
       tone = "ok";
     } else if (navigator.onLine === false || state.problem === "offline") {
       text = `${waiting} waiting to be sent — offline`;
@@ -701,7 +709,7 @@
     $("conflict-list").replaceChildren(
       ...state.conflicts.slice(0, RECENT).map((note) =>
         entryItem(note.mine, null, [
-          el("span", { class: "entry-message" }, "Also kept: the version OpenDoors already had. Yours was sent again as a new entry."),
+          el("span", { class: "entry-kept" }, "Also kept: the version OpenDoors already had. Yours was sent again as a new entry."),
         ]),
       ),
     );
@@ -870,9 +878,10 @@
     const pct = (x) => (sum ? Math.round((100 * x) / sum) : 0);
     const parts = [];
     for (const [mode, , short] of TALK_MODES) {
-      const { button, value } = talkEls[mode];
+      const { button, pct: pctEl, time } = talkEls[mode];
       button.setAttribute("aria-pressed", String(t.mode === mode));
-      value.textContent = `${pct(totals[mode])}% · ${clock(totals[mode])}`;
+      pctEl.textContent = `${pct(totals[mode])}%`;
+      time.textContent = clock(totals[mode]);
       parts.push(`${short} ${pct(totals[mode])}%`);
     }
     talkEls.summary.textContent = `${parts.join(" · ")} · ${clock(sum)} timed`;
@@ -1008,15 +1017,18 @@
         );
       } else if (part.kind === "talk_time") {
         const buttons = TALK_MODES.map(([mode, label]) => {
-          const value = el("span", { class: "talk-value" }, "0%");
+          const pct = el("span", { class: "talk-pct" }, "0%");
+          const time = el("span", { class: "talk-time" }, "0:00");
           const button = el(
             "button",
             { type: "button", class: "tap talk-toggle", "aria-pressed": "false", onclick: () => talkToggle(mode) },
             el("span", { class: "tap-text" }, label),
             el("span", { class: "sr-only" }, ", "),
-            value,
+            pct,
+            el("span", { class: "sr-only" }, ", "),
+            time,
           );
-          talkEls[mode] = { button, value };
+          talkEls[mode] = { button, pct, time };
           return button;
         });
         talkEls.summary = el("p", { class: "talk-summary" }, "");
@@ -1258,8 +1270,8 @@
       if (!granted) {
         note(
           "storage-note",
-          "This browser has not promised to keep entries on this phone if it runs short of space. " +
-            "They are sent as soon as there is a connection.",
+          "This browser may clear entries kept on this phone if it runs short of space: " +
+            "they are sent as soon as there is a connection.",
         );
       }
     } catch (_e) {
