@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from growth.models import FollowUp
 from inquiry.models import Cycle, ParticipantRole
 from schools.models import Membership, Person, Role, ScheduleImport, School
-from visits.models import CalendarFeed, Visit, VisitClassroom
+from visits.models import CalendarFeed, Proposal, Visit, VisitClassroom
 
 SCHEDULE_MANAGERS = {Role.PRINCIPAL, Role.COACH}
 CYCLE_STARTERS = {Role.PRINCIPAL, Role.COACH, Role.FACILITATOR}
@@ -198,3 +198,9 @@ def follow_up_for_owner(person: Person, follow_up_id: int) -> FollowUp:
     return get_object_or_404(
         FollowUp.objects.select_related("goal__cycle"), pk=follow_up_id, goal__person=person
     )
+
+
+def proposal_for_facilitator(person: Person, proposal_id: int) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("cycle"), pk=proposal_id)
+    cycle_for_facilitator(person, proposal.cycle_id)
+    return proposal

@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from schools.models import ImportKind, ScheduleImport
+from visits.models import Proposal
 
 PERSONAS = (
     "anonymous",
@@ -67,6 +68,7 @@ SCHOOL = {"slug": "lincoln"}
 IMPORT = {"slug": "lincoln", "import_id": "IMPORT"}
 CYCLE = {"cycle_id": "CYCLE"}
 VISIT = {"visit_id": "VISIT"}
+PROPOSAL = {"proposal_id": "PROPOSAL"}
 
 
 def MANAGERS_ONLY(status: int, **extra) -> Row:
@@ -193,6 +195,12 @@ ROWS: dict[str, Row] = {
     "visits/<int:visit_id>/change/": FACILITATORS(200, kwargs=VISIT),
     "visits/<int:visit_id>/cancel/": FACILITATORS(302, method="post", kwargs=VISIT),
     "visits/<int:visit_id>/visit.ics": PARTICIPANTS(200, kwargs=VISIT),
+    # Proposed schedules: the cycle's facilitators.
+    "cycles/<int:cycle_id>/proposals/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    "proposals/<int:proposal_id>/": FACILITATORS(200, kwargs=PROPOSAL),
+    "proposals/<int:proposal_id>/plan.json": FACILITATORS(200, kwargs=PROPOSAL),
+    "proposals/<int:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "proposals/<int:proposal_id>/publish/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "calendar/": everyone(200, anonymous=LOGIN),
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
@@ -250,6 +258,7 @@ def _url(route: str, kwargs: dict, personas) -> str:
             "VISIT": lambda: personas.visit.pk,
             "FEED": lambda: personas.feed.token,
             "FOLLOW_UP": lambda: personas.follow_up.pk,
+            "PROPOSAL": lambda: personas.proposal.pk,
         }.get(value, lambda v=value: v)()
         for key, value in kwargs.items()
     }
@@ -271,6 +280,7 @@ def personas_with_import(personas, tmp_path):
     personas.cycle, personas.visit = make_round(personas)
     personas.look_for = personas.cycle.look_fors.first()
     personas.feed = calendar_feed_for(personas.teacher)
+    personas.proposal = Proposal.objects.create(cycle=personas.cycle, monday=personas.visit.date)
     personas.follow_up = goal_set(
         person=personas.colleague,
         cycle=personas.cycle,

@@ -166,3 +166,39 @@ class Debrief(models.Model):
 
     def __str__(self) -> str:
         return f"Debrief of {self.visit}"
+
+
+class ProposalStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the scheduler"
+    SOLVING = "solving", "Finding the best schedule"
+    READY = "ready", "Ready to review"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Could not be scheduled"
+
+
+class Proposal(models.Model):
+    """A schedule the scheduler proposes for a cycle's week, reviewed before it is published."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals")
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    monday = models.DateField()
+    time_limit = models.PositiveSmallIntegerField(default=10)
+    status = models.CharField(
+        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.QUEUED
+    )
+    # FORMATS.md §3 documents: the problem as solved and the plan as (edited and) published.
+    problem = models.JSONField(default=dict, blank=True)
+    plan = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.cycle}, week of {self.monday}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {ProposalStatus.QUEUED, ProposalStatus.SOLVING}

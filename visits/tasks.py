@@ -54,3 +54,30 @@ def visit_notify(visit_id: int, change: str, person_ids: list[int]) -> int:
     for person in people:
         sent += visit_email(visit, change, person).send()
     return sent
+
+
+@task()
+def proposal_solve(proposal_id: int) -> str:
+    """Solve a proposed week with the scheduler; the page shows progress meanwhile."""
+    from django.utils import timezone
+
+    import scheduler
+
+    from .models import Proposal, ProposalStatus
+
+    proposal = Proposal.objects.get(pk=proposal_id)
+    Proposal.objects.filter(pk=proposal_id).update(
+        status=ProposalStatus.SOLVING, started_at=timezone.now()
+    )
+    try:
+        problem = scheduler.problem_from_json(proposal.problem)
+        plan = scheduler.solve(problem, time_limit=proposal.time_limit)
+    except scheduler.ProblemError as error:
+        Proposal.objects.filter(pk=proposal_id).update(
+            status=ProposalStatus.FAILED, message="\n".join(error.messages)
+        )
+        return "failed"
+    Proposal.objects.filter(pk=proposal_id).update(
+        status=ProposalStatus.READY, plan=scheduler.plan_to_json(plan), message=plan.summary()
+    )
+    return plan.status

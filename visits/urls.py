@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "visits"
 urlpatterns = [
@@ -15,6 +15,21 @@ urlpatterns = [
     path("visits/<int:visit_id>/change/", views.change, name="change"),
     path("visits/<int:visit_id>/cancel/", views.cancel, name="cancel"),
     path("visits/<int:visit_id>/visit.ics", views.visit_ics, name="ics"),
+    path("cycles/<int:cycle_id>/proposals/", proposal_views.propose, name="propose"),
+    path("proposals/<int:proposal_id>/", proposal_views.proposal, name="proposal"),
+    path(
+        "proposals/<int:proposal_id>/plan.json", proposal_views.proposal_json, name="proposal_json"
+    ),
+    path(
+        "proposals/<int:proposal_id>/change/",
+        proposal_views.proposal_change,
+        name="proposal_change",
+    ),
+    path(
+        "proposals/<int:proposal_id>/publish/",
+        proposal_views.proposal_publish,
+        name="proposal_publish",
+    ),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),

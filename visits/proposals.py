@@ -1,0 +1,174 @@
+"""Proposed schedules: solved in the background, edited by the coach, then published.
+
+The plan is kept in the FORMATS.md §3 JSON. Every edit is re-checked by the
+scheduler's independent validator; publishing places each visit through the same
+rules as a visit placed by hand, all or nothing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+import scheduler
+from inquiry.models import Cycle
+from schools.models import Person
+
+from .models import Proposal, ProposalStatus
+from .scheduling import NotSchedulable, cycle_problem, plan_visits
+from .services import visit_schedule
+
+MAX_TIME_LIMIT = 60
+
+
+@dataclass
+class ProposedVisit:
+    """The rows of one request in one slot: observers, the classrooms they see, covers."""
+
+    key: str
+    day: str
+    period: str
+    hosts: list[str]
+    observers: list[tuple[str, str | None]]  # observer id, cover
+    moves: list[tuple[str, str]]  # other (day, period) in which every host teaches
+
+
+def proposal_start(*, cycle: Cycle, by: Person, monday, time_limit: int = 10) -> Proposal:
+    """Build the week's problem now (so mistakes show at once) and queue it to be solved."""
+    from .tasks import proposal_solve
+
+    try:
+        problem = cycle_problem(cycle, monday=monday)
+    except NotSchedulable as error:
+        raise ValidationError(str(error)) from None
+    proposal = Proposal.objects.create(
+        cycle=cycle,
+        created_by=by,
+        monday=monday,
+        time_limit=max(1, min(time_limit, MAX_TIME_LIMIT)),
+        problem=scheduler.problem_to_json(problem),
+    )
+    transaction.on_commit(lambda: proposal_solve.enqueue(proposal.pk))
+    return proposal
+
+
+def _key(visit: scheduler.Visit) -> str:
+    return f"{visit.request}|{visit.day}|{visit.period}"
+
+
+def proposed_visits(proposal: Proposal) -> list[ProposedVisit]:
+    problem = scheduler.problem_from_json(proposal.problem)
+    plan = scheduler.plan_from_json(proposal.plan)
+    teaches: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for m in problem.meetings:
+        teaches[m.teacher].add((m.day, m.period))
+    order = {
+        (d, p): (i, j) for i, d in enumerate(problem.days) for j, p in enumerate(problem.periods)
+    }
+    groups: dict[str, ProposedVisit] = {}
+    for v in plan.visits:
+        row = groups.setdefault(_key(v), ProposedVisit(_key(v), v.day, v.period, [], [], []))
+        if v.host not in row.hosts:
+            row.hosts.append(v.host)
+        if v.observer not in [o for o, _ in row.observers]:
+            row.observers.append((v.observer, v.cover))
+    for row in groups.values():
+        shared = set.intersection(*(teaches[h] for h in row.hosts))
+        row.moves = sorted(shared - {(row.day, row.period)}, key=lambda s: order.get(s, (99, 99)))
+    return sorted(groups.values(), key=lambda r: order.get((r.day, r.period), (99, 99)))
+
+
+def _save_checked(proposal: Proposal, problem: scheduler.Problem, plan: scheduler.Plan) -> None:
+    """Keep an edited plan only if the independent validator finds it keeps every rule.
+    (A pair visit counts 1; a group counts its classrooms: one per request, host and slot.)"""
+    plan.objective = len({(v.request, v.host, v.day, v.period) for v in plan.visits})
+    plan.status = "OPTIMAL" if plan.objective == plan.bound else "FEASIBLE"
+    problems = scheduler.plan_problems(problem, plan)
+    if problems:
+        raise ValidationError(problems)
+    proposal.plan = scheduler.plan_to_json(plan)
+    proposal.save(update_fields=["plan"])
+
+
+def proposal_remove(*, proposal: Proposal, key: str) -> None:
+    problem = scheduler.problem_from_json(proposal.problem)
+    plan = scheduler.plan_from_json(proposal.plan)
+    removed = {v.request for v in plan.visits if _key(v) == key}
+    plan.visits = [v for v in plan.visits if _key(v) != key]
+    reasons = {u.request: u.reason for u in plan.unscheduled}
+    plan.unscheduled = [u for u in plan.unscheduled if u.request not in removed]
+    for request in problem.requests:
+        if request.id not in removed:
+            continue
+        met = {(v.host, v.day, v.period) for v in plan.visits if v.request == request.id}
+        if request.kind == "pair":
+            missing = request.visits - len(met)
+        else:  # a group is met fully or not at all
+            missing = 0 if met else request.classrooms
+        plan.unscheduled.append(
+            scheduler.Unscheduled(
+                request=request.id,
+                missing=missing,
+                reason=reasons.get(request.id, "Removed from the proposal by the coach."),
+            )
+        )
+    _save_checked(proposal, problem, plan)
+
+
+def _free_colleagues(problem: scheduler.Problem, plan: scheduler.Plan, day: str, period: str):
+    """Teachers with no lesson, duty or part in the plan in that slot: who could cover."""
+    taken = {m.teacher for m in problem.meetings if (m.day, m.period) == (day, period)}
+    taken |= {u.teacher for u in problem.unavailable if (u.day, u.period) == (day, period)}
+    for v in plan.visits:
+        if (v.day, v.period) == (day, period):
+            taken |= {v.observer, v.host, v.cover or ""}
+    return [t.id for t in problem.teachers if t.id not in taken]
+
+
+def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> None:
+    """Move one proposed visit to another slot. An observer who teaches then is covered by a
+    free colleague (a substitute when none is free). Refused, with reasons, when the moved
+    plan breaks a rule."""
+    problem = scheduler.problem_from_json(proposal.problem)
+    plan = scheduler.plan_from_json(proposal.plan)
+    section_of = {(m.teacher, m.day, m.period): m.section for m in problem.meetings}
+    staying = [v for v in plan.visits if _key(v) != key]
+    going = [v for v in plan.visits if _key(v) == key]
+    people = {v.observer for v in going} | {v.host for v in going}
+    free = [
+        t
+        for t in _free_colleagues(problem, replace(plan, visits=staying), day, period)
+        if t not in people
+    ]
+    covers: dict[str, str | None] = {}
+    for v in going:
+        if (v.host, day, period) not in section_of:
+            raise ValidationError(f"The host does not teach on {day} period {period}.")
+        if v.observer not in covers and (v.observer, day, period) in section_of:
+            covers[v.observer] = free.pop(0) if free else scheduler.SUBSTITUTE
+    moved = [
+        replace(
+            v,
+            day=day,
+            period=period,
+            section=section_of[(v.host, day, period)],
+            cover=covers.get(v.observer),
+        )
+        for v in going
+    ]
+    plan.visits = staying + moved
+    _save_checked(proposal, problem, plan)
+
+
+@transaction.atomic
+def proposal_publish(*, proposal: Proposal) -> int:
+    """Place every proposed visit, or none: each is checked like a visit placed by hand."""
+    plan = scheduler.plan_from_json(proposal.plan)
+    placed = 0
+    for visit_plan in plan_visits(proposal.cycle, plan, monday=proposal.monday):
+        visit_schedule(cycle=proposal.cycle, plan=visit_plan)
+        placed += 1
+    proposal.status = ProposalStatus.PUBLISHED
+    proposal.save(update_fields=["status"])
+    return placed
