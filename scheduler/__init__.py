@@ -17,11 +17,14 @@ from .problem import (
     problem_from_json,
     problem_to_json,
 )
+from .reciprocal import combine, reciprocal_problem
 from .solver import solve
+from .swap_day import CoverageLimits, rotation, swap_day_problem
 from .validate import plan_problems
 
 __all__ = [
     "SUBSTITUTE",
+    "CoverageLimits",
     "Meeting",
     "Plan",
     "Problem",
@@ -32,11 +35,15 @@ __all__ = [
     "Unavailable",
     "Unscheduled",
     "Visit",
+    "combine",
     "greedy_plan",
     "plan_from_json",
     "plan_problems",
     "plan_to_json",
     "problem_from_json",
     "problem_to_json",
+    "reciprocal_problem",
+    "rotation",
     "solve",
+    "swap_day_problem",
 ]

@@ -15,7 +15,7 @@ from .explain import unscheduled_entries
 from .index import NO_LIMIT, Candidates, Index, Option, SlotOptions
 from .ledger import Ledger
 from .plan import Plan, Visit
-from .problem import Problem
+from .problem import Problem, problem_check
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 def greedy_plan(problem: Problem) -> Plan:
     """The greedy plan, with reasons for what it could not meet."""
     start = perf_counter()
+    problem_check(problem)
     index = Index(problem)
     return finished_plan(index, greedy_visits(index), bound=upper_bound(index), start=start)
 

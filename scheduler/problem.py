@@ -465,6 +465,12 @@ def _read_rules(reader: _Reader, top: dict[str, Any]) -> Rules:
     )
 
 
+def problem_check(problem: Problem) -> None:
+    """Raise ProblemError if a problem built in code (not read from JSON) breaks the same
+    rules as a file would: unknown teachers, days or periods, duplicates, bad numbers."""
+    problem_from_json(problem_to_json(problem))
+
+
 # --- writing JSON -------------------------------------------------------------------------
 
 

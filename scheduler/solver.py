@@ -26,7 +26,7 @@ from .greedy import finished_plan, greedy_visits, upper_bound
 from .index import Index
 from .model import Model
 from .plan import Plan
-from .problem import Problem
+from .problem import Problem, problem_check
 
 log = logging.getLogger(__name__)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -37,9 +37,11 @@ PARAMETERS: dict[str, object] = {"cp_model_presolve": False}
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> Plan:
-    """Plan the problem's visits within about `time_limit` seconds (model building included)."""
+    """Plan the problem's visits within about `time_limit` seconds (model building included).
+    Raises ProblemError if the problem refers to unknown teachers, days or periods."""
     start = perf_counter()
     deadline = start + max(0.1, time_limit)
+    problem_check(problem)
     index = Index(problem)
     visits = greedy_visits(index)
     bound = upper_bound(index)

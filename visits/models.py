@@ -182,6 +182,8 @@ class Proposal(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals")
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     monday = models.DateField()
+    # One day of that week (a coverage swap day), or blank for the whole week.
+    day = models.CharField(max_length=64, blank=True)
     time_limit = models.PositiveSmallIntegerField(default=10)
     status = models.CharField(
         max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.QUEUED

@@ -20,6 +20,7 @@ from .models import ProposalStatus
 
 class ProposeForm(forms.Form):
     monday = forms.DateField(label="Week of", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.CharField(required=False, max_length=64, label="One day only (swap day)")
     time_limit = forms.IntegerField(
         min_value=1, max_value=proposals.MAX_TIME_LIMIT, initial=10, label="Seconds to search"
     )
@@ -100,6 +101,10 @@ def proposal_change(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         if item.status != ProposalStatus.READY:
             raise ValidationError("Only a proposal that is ready can be changed.")
+        if request.POST.get("action") == "reciprocal":
+            found = proposals.proposal_reciprocate(proposal=item)
+            messages.success(request, f"{found} reciprocal visits added.")
+            return redirect("visits:proposal", proposal_id=item.pk)
         if request.POST.get("action") == "remove":
             proposals.proposal_remove(proposal=item, key=key)
         else:

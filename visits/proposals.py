@@ -34,18 +34,24 @@ class ProposedVisit:
     moves: list[tuple[str, str]]  # other (day, period) in which every host teaches
 
 
-def proposal_start(*, cycle: Cycle, by: Person, monday, time_limit: int = 10) -> Proposal:
-    """Build the week's problem now (so mistakes show at once) and queue it to be solved."""
+def proposal_start(
+    *, cycle: Cycle, by: Person, monday, day: str = "", time_limit: int = 10
+) -> Proposal:
+    """Build the week's (or day's) problem now, so mistakes show at once, and queue it."""
     from .tasks import proposal_solve
 
     try:
-        problem = cycle_problem(cycle, monday=monday)
-    except NotSchedulable as error:
-        raise ValidationError(str(error)) from None
+        problem = cycle_problem(cycle, monday=monday, day=day)
+    except (NotSchedulable, scheduler.ProblemError) as error:
+        text = (
+            "; ".join(error.messages) if isinstance(error, scheduler.ProblemError) else str(error)
+        )
+        raise ValidationError(text) from None
     proposal = Proposal.objects.create(
         cycle=cycle,
         created_by=by,
         monday=monday,
+        day=day,
         time_limit=max(1, min(time_limit, MAX_TIME_LIMIT)),
         problem=scheduler.problem_to_json(problem),
     )
@@ -159,6 +165,25 @@ def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> Non
     ]
     plan.visits = staying + moved
     _save_checked(proposal, problem, plan)
+
+
+def proposal_reciprocate(*, proposal: Proposal) -> int:
+    """Offer each pair the reciprocal visit: the host visits the observer back, around what the
+    plan already holds. Returns how many reciprocal visits were found."""
+    problem = scheduler.problem_from_json(proposal.problem)
+    plan = scheduler.plan_from_json(proposal.plan)
+    back = scheduler.reciprocal_problem(problem, plan)
+    if not back.requests:
+        raise ValidationError("There are no pair visits to return.")
+    back_plan = scheduler.solve(back, time_limit=min(proposal.time_limit, 5))
+    both, merged = scheduler.combine(problem, plan, back, back_plan)
+    problems = scheduler.plan_problems(both, merged)
+    if problems:
+        raise ValidationError(problems)
+    proposal.problem = scheduler.problem_to_json(both)
+    proposal.plan = scheduler.plan_to_json(merged)
+    proposal.save(update_fields=["problem", "plan"])
+    return back_plan.objective
 
 
 @transaction.atomic

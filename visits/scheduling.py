@@ -7,6 +7,7 @@ dates, checked by the same rules as visits placed by hand.
 """
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db.models import Q
@@ -131,8 +132,35 @@ def _requests(cycle: Cycle) -> list[scheduler.Request]:
     ]
 
 
-def cycle_problem(cycle: Cycle, *, monday: date) -> scheduler.Problem:
-    """The week's scheduling problem for a cycle, as the scheduler reads it."""
+def cycle_problem(cycle: Cycle, *, monday: date, day: str = "") -> scheduler.Problem:
+    """The week's scheduling problem for a cycle, as the scheduler reads it; with a `day`, that
+    day only. A coverage swap day rotates its whole team: each member observes a teammate while
+    a free colleague or a substitute covers (one substitute period per member at most)."""
+    week = _week_problem(cycle, monday=monday)
+    if not day:
+        return week
+    if day not in week.days:
+        raise NotSchedulable(f"“{day}” is not one of the school's days ({', '.join(week.days)}).")
+    if cycle.structure == Structure.SWAP:
+        members = [o for r in week.requests for o in r.observers]
+        members += [h for r in week.requests for h in r.hosts or ()]
+        team = list(dict.fromkeys(members))
+        return scheduler.swap_day_problem(
+            replace(week, requests=()),
+            team=team,
+            day=day,
+            substitute_periods=len(team),
+            prefer=PREFER[Structure.SWAP],
+        )
+    return replace(
+        week,
+        days=(day,),
+        meetings=tuple(m for m in week.meetings if m.day == day),
+        unavailable=tuple(u for u in week.unavailable if u.day == day),
+    )
+
+
+def _week_problem(cycle: Cycle, *, monday: date) -> scheduler.Problem:
     school = cycle.school
     term = school.terms.order_by("-id").first()
     if term is None:

@@ -50,7 +50,14 @@ def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> H
             for message in error.messages:
                 form.add_error(None, message)
     visits = with_people(cycle.visits.all()).order_by("date", "slot__period__position")
-    context = {"cycle": cycle, "form": form, "visits": visits, "visit": visit, "step": "visits"}
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "visits": visits,
+        "visit": visit,
+        "step": "visits",
+        "days": list(term.days.values_list("label", flat=True)),
+    }
     status = 400 if placing and form.errors else 200
     return render(request, "visits/plan.html", context, status=status)
 

@@ -3,7 +3,17 @@ pairings and little coverage, and reports a true bound beside the plan."""
 
 import time
 
-from scheduler import SUBSTITUTE, Rules, greedy_plan, plan_problems, problem_from_json, solve
+import pytest
+
+from scheduler import (
+    SUBSTITUTE,
+    ProblemError,
+    Rules,
+    greedy_plan,
+    plan_problems,
+    problem_from_json,
+    solve,
+)
 from scheduler.generate import school as made_up_school
 from scheduler.generate import with_requests
 
@@ -181,3 +191,10 @@ def test_the_time_limit_is_kept_on_a_large_school():
         time.perf_counter() - start < 2 + 3
     )  # model building is counted; slack for a busy machine
     assert plan.objective >= 0.95 * plan.bound
+
+
+def test_a_problem_built_in_code_with_an_unknown_teacher_is_refused_in_words():
+    problem = school("Ana: Mon1 math 6", "Ben:", requests=(pair("R", "Zed"),))
+    with pytest.raises(ProblemError) as error:
+        solve(problem, time_limit=1)
+    assert error.value.messages == ["requests[0].observers[0]: unknown teacher 'Zed'"]

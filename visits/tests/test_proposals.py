@@ -164,3 +164,50 @@ def test_coverage_already_given_this_week_counts_against_the_contract(personas):
     assert limits[str(personas.bystander.pk)] == 0
     assert limits[str(personas.principal.pk)] is None
     assert MONDAY + timedelta(days=7) > MONDAY
+
+
+@pytest.mark.django_db
+def test_a_coverage_swap_day_rotates_the_team_on_one_day(personas):
+    cycle = lab(personas, structure="swap")
+    problem = cycle_problem(cycle, monday=MONDAY, day="Mon")
+    assert problem.days == ("Mon",)
+    assert {r.observers[0] for r in problem.requests} == {
+        str(p.pk) for p in (personas.colleague, personas.vice, personas.bystander, personas.teacher)
+    }
+    plan = scheduler.solve(problem, time_limit=5)
+    assert scheduler.plan_problems(problem, plan) == []
+    assert plan.objective >= 2  # Ana and Ben observe each other, at least
+    assert all(v.day == "Mon" for v in plan.visits)
+
+
+@pytest.mark.django_db
+def test_an_unknown_day_is_a_clear_message(personas):
+    from django.core.exceptions import ValidationError
+
+    from visits.proposals import proposal_start
+
+    with pytest.raises(ValidationError, match="“Sunday” is not one of the school's days"):
+        proposal_start(cycle=lab(personas, "swap"), by=personas.coach, monday=MONDAY, day="Sunday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_micro_observation_pairs_are_offered_the_reciprocal_visit(client, personas, run_tasks):
+    cycle = cycle_start(school=personas.school, structure="micro", title="Q", by=personas.coach)
+    participants_set(
+        cycle=cycle,
+        observers=[personas.colleague],
+        hosts=[personas.teacher],
+        facilitators=[personas.coach],
+    )
+    client.force_login(personas.coach)
+    client.post(f"/cycles/{cycle.pk}/proposals/", {"monday": MONDAY.isoformat(), "time_limit": 5})
+    run_tasks()
+    proposal = Proposal.objects.get()
+    client.post(f"/proposals/{proposal.pk}/change/", {"action": "reciprocal"})
+    proposal.refresh_from_db()
+    plan = scheduler.plan_from_json(proposal.plan)
+    pairs = {(v.observer, v.host) for v in plan.visits}
+    ana, ben = str(personas.teacher.pk), str(personas.colleague.pk)
+    assert pairs == {(ben, ana), (ana, ben)}
+    problem = scheduler.problem_from_json(proposal.problem)
+    assert scheduler.plan_problems(problem, plan) == []
