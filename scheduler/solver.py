@@ -10,6 +10,8 @@
    pairings, fewer coverages and substitutes, hosting and covering spread fairly.
    This stops at the time limit, or sooner when no better plan has come for a while
    (`PATIENCE` of the time limit): soft preferences are not worth the whole wait.
+   After steps 2 and 3, a quick pass (polish.py) moves covered visits to free periods
+   where it can.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .greedy import finished_plan, greedy_visits, upper_bound
 from .index import Index
 from .model import Model
 from .plan import Plan
+from .polish import fewer_covers
 from .problem import Problem, problem_check
 
 log = logging.getLogger(__name__)
@@ -73,8 +76,8 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed:
         if _solve_patiently(solver, model.cp, _patience(time_limit), settled) in FOUND:
             found = model.visits(solver)
             if _met(index, found) >= met:
-                visits, met = found, _met(index, found)
-                model.hint_solution(solver)
+                visits, met = fewer_covers(index, found), _met(index, found)
+                model.hint_visits(visits)
             if not capped:
                 bound = min(bound, _floor((solver.best_objective_bound + worst) / weight))
         log.debug("%.2fs met visits %d, bound %d", _since(start), met, bound)
@@ -88,7 +91,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed:
         model.cp.maximize(model.soft() if met == bound else big * model.met() + model.soft())
         solver = _solver(_share(deadline, 1.0), workers, seed)
         if _solve_patiently(solver, model.cp, _patience(time_limit)) in FOUND:
-            visits = model.visits(solver)
+            visits = fewer_covers(index, model.visits(solver))
             met = _met(index, visits)
             if not capped and met < bound:
                 bound = min(bound, _floor((solver.best_objective_bound - low) / big))

@@ -16,6 +16,7 @@ from scheduler import (
 )
 from scheduler.generate import school as made_up_school
 from scheduler.generate import with_requests
+from scheduler.plan import Visit
 
 from .builders import group, pair, school
 from .test_problem_json import EXAMPLE
@@ -198,3 +199,18 @@ def test_a_problem_built_in_code_with_an_unknown_teacher_is_refused_in_words():
     with pytest.raises(ProblemError) as error:
         solve(problem, time_limit=1)
     assert error.value.messages == ["requests[0].observers[0]: unknown teacher 'Zed'"]
+
+
+def test_the_last_pass_moves_a_covered_visit_to_a_free_period_without_losing_it():
+    from scheduler.index import Index
+    from scheduler.polish import fewer_covers
+
+    problem = school(
+        "Ana: Mon1 math 6, Mon2 math 6",
+        "Ben: Mon1 art 6",
+        "Cara:",
+        requests=(pair("R", "Ben"),),
+    )
+    covered = [Visit("R", "Ben", "Ana", "Mon", "1", "Ana-Mon1", "Cara")]
+    (visit,) = fewer_covers(Index(problem), covered)
+    assert (visit.period, visit.cover) == ("2", None)
