@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install test-deps demo run worker test lint ci clean
+.PHONY: install test-deps demo test lint ci bench clean
 
 $(BIN)/opendoors: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ lint: $(VENV)/.test-deps
 	$(BIN)/opendoors makemigrations --check --dry-run
 
 ci: lint test
+
+# Benchmarks print ratios against a baseline measured in the same run (bench/README.md).
+bench: $(VENV)/.test-deps
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/scheduler_bench.py
+	$(BIN)/python bench/sync_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
