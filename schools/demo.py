@@ -22,6 +22,7 @@ from django.db import transaction
 
 from .importers.schedule_data import MeetingRecord, ScheduleData, SectionRecord, TeacherRecord
 from .models import District, Membership, Person, Role, School, Slot, SourceId, Unavailability
+from .selectors import term_current
 
 DISTRICT_NAME = "Riverbend Unified School District"
 DISTRICT_SLUG = "riverbend"
@@ -532,7 +533,7 @@ def teacher_save(school: School, teacher: DemoTeacher, password: str) -> Person:
 
 
 def duties_save(school: School, demo: DemoSchool) -> None:
-    term = school.terms.order_by("-id").first()
+    term = term_current(school)
     for teacher in demo.teachers:
         if teacher.duty is None:
             continue

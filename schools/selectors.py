@@ -39,6 +39,11 @@ class ScheduleGrid:
     grades: list[str]
 
 
+def term_current(school: School) -> Term | None:
+    """The school's schedule now: the term imported last."""
+    return school.terms.order_by("-id").first()
+
+
 def _cells_by_teacher(term: Term, slots: list[Slot]) -> dict[int, dict[int, Cell]]:
     wanted = {slot.pk for slot in slots}
     cells: dict[int, dict[int, Cell]] = {}
@@ -67,7 +72,7 @@ def schedule_grid(
     *, school: School, day_label: str = "", subject: str = "", grade: str = ""
 ) -> ScheduleGrid:
     """Teachers × slots for the week, or for one day; filtered to teachers of a subject/grade."""
-    term = school.terms.order_by("-id").first()
+    term = term_current(school)
     if term is None:
         return ScheduleGrid(None, [], None, [], [], [], [])
     days = list(term.days.all())
@@ -115,7 +120,7 @@ class TeacherWeek:
 
 def teacher_week(*, school: School, teacher: Person) -> TeacherWeek | None:
     """One teacher's week: days across, periods down, free (planning) periods marked."""
-    term = school.terms.order_by("-id").first()
+    term = term_current(school)
     if term is None:
         return None
     days = list(term.days.all())

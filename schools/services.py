@@ -24,6 +24,7 @@ from .models import (
     Term,
 )
 from .schedule_diff import SchedulePreview, schedule_compare
+from .selectors import term_current
 
 
 def school_get_or_create(*, slug: str, name: str = "") -> School:
@@ -40,10 +41,6 @@ def school_get_or_create(*, slug: str, name: str = "") -> School:
         name=name or slug.replace("-", " ").title(),
         time_zone=settings.TIME_ZONE,
     )
-
-
-def term_current(school: School) -> Term | None:
-    return school.terms.order_by("-id").first()
 
 
 def schedule_preview(*, school: School, data: ScheduleData) -> SchedulePreview:

@@ -12,7 +12,7 @@ from .forms import ScheduleImportForm, SchoolSettingsForm
 from .importers.csvfiles import write_rows
 from .models import ImportStatus, Meeting
 from .schedule_diff import SchedulePreview
-from .selectors import schedule_grid, teacher_week
+from .selectors import schedule_grid, teacher_week, term_current
 from .services import import_apply_start, import_start
 
 
@@ -49,7 +49,7 @@ def teacher(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
 def schedule_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     school = access.school_for_viewer(request.user, slug)
     meetings = (
-        Meeting.objects.filter(section__term__school=school, section__term=school.terms.first())
+        Meeting.objects.filter(section__term=term_current(school))
         .select_related("teacher", "section", "slot__day", "slot__period")
         .order_by(
             "teacher__last_name", "teacher_id", "slot__day__position", "slot__period__position"

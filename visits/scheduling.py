@@ -17,6 +17,7 @@ from inquiry.models import Cycle, ParticipantRole
 from inquiry.structures import Grouping, Structure
 from schools.importers.ordering import weekday_of
 from schools.models import Meeting, Person, School, Section, Slot, Unavailability
+from schools.selectors import term_current
 
 from .models import Visit, VisitObserver, VisitStatus
 from .rules import ObserverPlan, VisitPlan
@@ -32,7 +33,7 @@ class NotSchedulable(Exception):
 
 def week_dates(school: School, monday: date) -> dict[str, date]:
     """The date of each of the school's days in the week that starts on `monday`."""
-    term = school.terms.order_by("-id").first()
+    term = term_current(school)
     labels = list(term.days.values_list("label", flat=True)) if term else []
     dates = {}
     for label in labels:
@@ -162,7 +163,7 @@ def cycle_problem(cycle: Cycle, *, monday: date, day: str = "") -> scheduler.Pro
 
 def _week_problem(cycle: Cycle, *, monday: date) -> scheduler.Problem:
     school = cycle.school
-    term = school.terms.order_by("-id").first()
+    term = term_current(school)
     if term is None:
         raise NotSchedulable("Import the school's master schedule first.")
     dates = week_dates(school, monday)

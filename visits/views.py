@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from inquiry.selectors import school_staff
 from inquiry.structures import DEBRIEF_PROTOCOLS
 from opendoors import access
-from schools.services import term_current
+from schools.selectors import term_current
 
 from . import services
 from .calendar import calendar_bytes, site_url
