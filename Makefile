@@ -30,6 +30,8 @@ node_modules/.installed: package.json package-lock.json
 
 test-deps: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
 
+# The demo runs in development mode (the settings default to production).
+demo: export OPENDOORS_DEBUG = true
 demo: install
 	$(BIN)/opendoors migrate --noinput -v0
 	$(BIN)/opendoors load_demo
@@ -41,6 +43,7 @@ demo: install
 test: test-deps
 	$(BIN)/pytest
 
+lint: export OPENDOORS_DEBUG = true
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,5 +1,6 @@
 """Goals and follow-ups. They belong to the person who wrote them and describe their own
-practice; nothing here rates anyone."""
+practice; nothing here rates anyone. Others read them only where their author shared them
+with a cycle's facilitators (off by default); otherwise only counts over at least k people."""
 
 from django.db import models
 
@@ -18,6 +19,8 @@ class Goal(models.Model):
     )
     text = models.TextField(max_length=2000)
     try_by = models.DateField()
+    # The author's choice: the goal's cycle's facilitators may read it.
+    shared_with_facilitators = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +45,8 @@ class FollowUp(models.Model):
     results_as_anticipated = models.CharField(max_length=10, choices=Result.choices, blank=True)
     why = models.TextField(blank=True, max_length=3000)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Cycles whose facilitators the author let read this answer (and the goal it answers).
+    shared_with = models.ManyToManyField(Cycle, blank=True, related_name="shared_follow_ups")
 
     class Meta:
         ordering = ["due_on"]

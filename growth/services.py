@@ -27,11 +27,24 @@ def follow_up_due(*, cycle: Cycle, visit: Visit | None, try_by: date) -> date:
 
 @transaction.atomic
 def goal_set(
-    *, person: Person, cycle: Cycle, text: str, try_by: date, visit: Visit | None = None
+    *,
+    person: Person,
+    cycle: Cycle,
+    text: str,
+    try_by: date,
+    visit: Visit | None = None,
+    shared_with_facilitators: bool = False,
 ) -> Goal:
     from .tasks import follow_up_remind
 
-    goal = Goal.objects.create(person=person, cycle=cycle, visit=visit, text=text, try_by=try_by)
+    goal = Goal.objects.create(
+        person=person,
+        cycle=cycle,
+        visit=visit,
+        text=text,
+        try_by=try_by,
+        shared_with_facilitators=shared_with_facilitators,
+    )
     due = follow_up_due(cycle=cycle, visit=visit, try_by=try_by)
     follow_up = FollowUp.objects.create(goal=goal, due_on=due)
     remind_at = datetime.combine(due, REMINDER_TIME, tzinfo=ZoneInfo(cycle.school.time_zone))
@@ -39,10 +52,23 @@ def goal_set(
     return goal
 
 
-def follow_up_answer(*, follow_up: FollowUp, tried: bool, results: str, why: str) -> FollowUp:
+@transaction.atomic
+def follow_up_answer(
+    *, follow_up: FollowUp, tried: bool, results: str, why: str, share: bool = False
+) -> FollowUp:
+    """Save the answer; `share` lets the goal's cycle's facilitators read it (or stops them)."""
+    follow_up_share(follow_up=follow_up, cycle=follow_up.goal.cycle, share=share)
     follow_up.tried = tried
     follow_up.results_as_anticipated = results
     follow_up.why = why
     follow_up.answered_at = timezone.now()
     follow_up.save(update_fields=["tried", "results_as_anticipated", "why", "answered_at"])
     return follow_up
+
+
+def follow_up_share(*, follow_up: FollowUp, cycle: Cycle, share: bool) -> None:
+    """The author lets a cycle's facilitators read this answer, or takes it back."""
+    if share:
+        follow_up.shared_with.add(cycle)
+    else:
+        follow_up.shared_with.remove(cycle)

@@ -43,7 +43,8 @@ def follow_up_remind(follow_up_id: int) -> bool:
     if follow_up is None or not follow_up.goal.person.email:
         return False
     send_mail(
-        subject=f"Follow-up: how did it go? ({follow_up.goal.cycle.title})",
+        # A title with a newline would be a header injection: Django refuses to send it.
+        subject=" ".join(f"Follow-up: how did it go? ({follow_up.goal.cycle.title})".split()),
         message=reminder_text(follow_up),
         from_email=None,
         recipient_list=[follow_up.goal.person.email],

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opendoors import access
 
-from .forms import FollowUpForm, GoalForm
-from .services import follow_up_answer, goal_set
+from .forms import FollowUpForm, GoalForm, ShareForm
+from .services import follow_up_answer, follow_up_share, goal_set
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,17 +33,35 @@ def goal_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     item = access.follow_up_for_owner(request.user, follow_up_id)
-    form = FollowUpForm(request.POST or None, instance=item)
+    shared = item.shared_with.filter(pk=item.goal.cycle_id).exists()
+    form = FollowUpForm(request.POST or None, instance=item, initial={"share": shared})
     if request.method == "POST" and form.is_valid():
         follow_up_answer(
             follow_up=item,
-            **{
-                "tried": form.cleaned_data["tried"],
-                "results": form.cleaned_data["results_as_anticipated"],
-                "why": form.cleaned_data["why"],
-            },
+            tried=form.cleaned_data["tried"],
+            results=form.cleaned_data["results_as_anticipated"],
+            why=form.cleaned_data["why"],
+            share=form.cleaned_data["share"],
         )
         messages.success(request, "Thank you: your answer goes to your next cycle's planning.")
         return redirect("home")
     context = {"item": item, "goal": item.goal, "form": form}
     return render(request, "growth/follow_up.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def follow_up_share_with_cycle(request: HttpRequest, cycle_id: int, follow_up_id: int):
+    """The author shares an earlier answer with a cycle they take part in, or takes it back."""
+    cycle = access.cycle_for_participant(request.user, cycle_id)
+    item = access.follow_up_for_owner(request.user, follow_up_id)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        follow_up_share(follow_up=item, cycle=cycle, share=form.cleaned_data["share"])
+        if form.cleaned_data["share"]:
+            messages.success(request, "Shared with this cycle's facilitators.")
+        else:
+            messages.success(request, "No longer shared with this cycle's facilitators.")
+    else:
+        messages.error(request, "Choose to share or to stop sharing.")
+    return redirect("inquiry:cycle", cycle_id=cycle.pk)

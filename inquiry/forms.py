@@ -1,7 +1,13 @@
 """Forms for planning a cycle: its start, focus, settings, look-fors, tool, people, pre-brief."""
 
-from django import forms
+from pathlib import PurePath
 
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from opendoors.fields import IdChoiceField, IdsChoiceField
+from opendoors.uploads import kinds_described, upload_check
 from schools.models import Person
 
 from .evidence_tool import tool_clean
@@ -31,8 +37,22 @@ CRITERIA = [
 ]
 
 
+DATA_FILE_EXTENSIONS = (".csv", ".xlsx", ".pdf", ".png", ".jpg", ".jpeg")
+DATA_FILE_MAX_BYTES = 10 * 1024 * 1024
+
+
 class FocusForm(forms.ModelForm):
-    """The problem of practice with its five criteria beside it, and the theory of action."""
+    """The problem of practice with its five criteria beside it, and the theory of action.
+
+    The data file is only taken in the kinds the page names, checked by content; a replaced
+    or removed file is deleted, so MEDIA_ROOT holds nothing nobody can reach."""
+
+    remove_data_file = forms.BooleanField(required=False, label="Remove the current file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_data_file = self.instance.data_file.name or ""
+        self.saved_data_file_name = PurePath(self.saved_data_file).name
 
     def criteria(self):
         return [self[name] for name in CRITERIA]
@@ -62,18 +82,33 @@ class FocusForm(forms.ModelForm):
             "problem_of_practice": "Something you care about that would make a difference for "
             "student learning if you improved it.",
             "theory_of_action": "If …, then …",
+            "data_file": f"{kinds_described(DATA_FILE_EXTENSIONS)}, up to 10 MB. Only the "
+            "cycle's participants can download it.",
         }
         widgets = {
             "problem_of_practice": forms.Textarea(attrs={"rows": 3}),
             "theory_of_action": forms.Textarea(attrs={"rows": 2}),
             "informed_by": forms.Textarea(attrs={"rows": 2}),
+            "data_file": forms.FileInput(attrs={"accept": ",".join(DATA_FILE_EXTENSIONS)}),
         }
 
     def clean_data_file(self):
         upload = self.cleaned_data.get("data_file")
-        if upload and getattr(upload, "size", 0) > 10 * 1024 * 1024:
-            raise forms.ValidationError(f"{upload.name} is over 10 MB; attach a smaller file.")
+        if isinstance(upload, UploadedFile):
+            upload_check(upload, extensions=DATA_FILE_EXTENSIONS, max_bytes=DATA_FILE_MAX_BYTES)
         return upload
+
+    def save(self, commit: bool = True):
+        if self.cleaned_data.get("remove_data_file") and not isinstance(
+            self.cleaned_data.get("data_file"), UploadedFile
+        ):
+            self.instance.data_file = None
+        cycle = super().save(commit=commit)
+        replaced = self.saved_data_file
+        if replaced and replaced != cycle.data_file.name:
+            storage = cycle.data_file.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
+        return cycle
 
 
 class SettingsForm(forms.ModelForm):
@@ -117,8 +152,8 @@ class LookForForm(forms.ModelForm):
 
 
 class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(queryset=LookFor.objects.none(), label="Keep")
-    others = forms.ModelMultipleChoiceField(
+    keep = IdChoiceField(queryset=LookFor.objects.none(), label="Keep")
+    others = IdsChoiceField(
         queryset=LookFor.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Fold these into it",
@@ -194,13 +229,13 @@ class EvidenceToolForm(forms.Form):
 
 
 class PeopleForm(forms.Form):
-    observers = forms.ModelMultipleChoiceField(
+    observers = IdsChoiceField(
         queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    hosts = forms.ModelMultipleChoiceField(
+    hosts = IdsChoiceField(
         queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = IdsChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -208,6 +243,14 @@ class PeopleForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("observers", "hosts", "facilitators"):
             self.fields[name].queryset = staff
+
+    def ticked(self) -> dict[str, list[int]]:
+        """What was ticked, by role, to redraw the page after an error (junk is dropped)."""
+        roles = {"observers": "observer", "hosts": "host", "facilitators": "facilitator"}
+        return {
+            role: [int(v) for v in self.data.getlist(name) if v.isdigit() and len(v) < 19]
+            for name, role in roles.items()
+        }
 
 
 class PreBriefForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from schools.models import Person, School
 
@@ -56,21 +56,90 @@ def cycle_steps(cycle: Cycle, *, look_for_count: int, has_visits: bool) -> list[
     ]
 
 
-def earlier_follow_ups(cycle: Cycle):
-    """What this cycle's people tried after their earlier cycles at the school, in their words:
-    the next cycle's planning starts from it."""
+@dataclass
+class Breakdown:
+    """How many people gave each answer; `shown` is false unless every answer given was
+    given by at least k people (a smaller group, or its complement, would single them out)."""
+
+    question: str
+    counts: list[tuple[str, int]]
+    shown: bool
+
+
+@dataclass
+class FollowUpSummary:
+    """What a cycle's people tried after earlier cycles: in their words only where shared."""
+
+    k: int
+    people: int  # participants who answered a follow-up after an earlier cycle
+    breakdowns: list[Breakdown]
+    readable: list  # FollowUps the viewer may read: their own, and those shared with the cycle
+
+    @property
+    def people_shown(self) -> bool:
+        return self.people >= self.k
+
+
+def _breakdown(question: str, answers: list[str], labels: dict[str, str], k: int) -> Breakdown:
+    counts = [(label, sum(1 for a in answers if a == value)) for value, label in labels.items()]
+    shown = len(answers) >= k and all(n == 0 or n >= k for _, n in counts)
+    return Breakdown(question, counts, shown)
+
+
+def follow_up_summary(*, cycle: Cycle, readable: QuerySet) -> FollowUpSummary:
+    """Counts over this cycle's participants (each person's latest answer from an earlier
+    cycle at the school), and the answers `readable` lets the viewer read in full."""
     from growth.models import FollowUp
 
-    people = cycle.participants.values("person_id")
-    return (
+    k = max(cycle.school.district.min_classrooms_for_aggregates, 1)
+    latest: dict[int, FollowUp] = {}
+    answered = (
         FollowUp.objects.filter(
             answered_at__isnull=False,
-            goal__person__in=people,
+            goal__person__in=cycle.participants.values("person_id"),
             goal__cycle__school=cycle.school,
         )
         .exclude(goal__cycle=cycle)
-        .select_related("goal__person", "goal__cycle")
-        .order_by("-answered_at")[:50]
+        .select_related("goal")
+        .order_by("-answered_at")
+    )
+    for item in answered:
+        latest.setdefault(item.goal.person_id, item)
+    tried = ["yes" if f.tried else "no" for f in latest.values()]
+    results = [f.results_as_anticipated for f in latest.values() if f.results_as_anticipated]
+    shared_here = FollowUp.shared_with.through.objects.filter(followup=OuterRef("pk"), cycle=cycle)
+    return FollowUpSummary(
+        k=k,
+        people=len(latest),
+        breakdowns=[
+            _breakdown("Tried it", tried, {"yes": "yes", "no": "not yet"}, k),
+            _breakdown(
+                "Got the results they anticipated",
+                results,
+                dict(FollowUp.Result.choices),
+                k,
+            ),
+        ],
+        readable=list(
+            readable.exclude(goal__cycle=cycle)
+            .annotate(shared_here=Exists(shared_here))
+            .select_related("goal__person", "goal__cycle")
+            .order_by("-answered_at")[:50]
+        ),
+    )
+
+
+def goals_of_cycle(*, cycle: Cycle, readable: QuerySet) -> list:
+    """The goals a viewer may read, each marked with whether its answer is shared here."""
+    from growth.models import FollowUp
+
+    shared_here = FollowUp.shared_with.through.objects.filter(
+        followup__goal=OuterRef("pk"), cycle=cycle
+    )
+    return list(
+        readable.annotate(answer_shared=Exists(shared_here))
+        .select_related("person", "follow_up")
+        .order_by("created_at")
     )
 
 

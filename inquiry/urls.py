@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/<slug:slug>/cycles/new/", views.cycle_start, name="start"),
     path("cycles/<int:cycle_id>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:cycle_id>/focus/", views.focus, name="focus"),
+    path("cycles/<int:cycle_id>/focus/data-file", views.data_file, name="data_file"),
     path("cycles/<int:cycle_id>/settings/", views.settings, name="settings"),
     path("cycles/<int:cycle_id>/look-fors/", views.look_fors, name="look_fors"),
     path("cycles/<int:cycle_id>/look-fors/merge/", views.look_for_merge, name="look_for_merge"),

@@ -2,15 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendoors import access
+from opendoors.security import private_no_store
+from opendoors.uploads import attachment
 
 from . import forms, services
 from .models import LookFor, ParticipantRole, PreBrief
-from .selectors import cycle_overview, cycles_for_school_page, earlier_follow_ups, school_staff
+from .selectors import (
+    cycle_overview,
+    cycles_for_school_page,
+    follow_up_summary,
+    goals_of_cycle,
+    school_staff,
+)
 from .structures import PRESETS, EvidencePart, default_tool
 
 
@@ -47,8 +55,12 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = cycle_overview(cycle=cycle, viewer=request.user)
     context["is_facilitator"] = access.is_facilitator(request.user, cycle)
-    if context["is_facilitator"]:
-        context["follow_ups"] = earlier_follow_ups(cycle)
+    context["follow_ups"] = follow_up_summary(
+        cycle=cycle, readable=access.follow_ups_readable_in(request.user, cycle)
+    )
+    context["goals"] = goals_of_cycle(
+        cycle=cycle, readable=access.goals_readable_in(request.user, cycle)
+    )
     return render(request, "inquiry/cycle_detail.html", context)
 
 
@@ -69,6 +81,17 @@ def focus(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return _model_form_page(
         request, cycle, forms.FocusForm, "inquiry/focus.html", "Focus saved.", "inquiry:look_fors"
     )
+
+
+@require_GET
+@login_required
+@private_no_store
+def data_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The focus's data file, for the cycle's participants, only ever as a download."""
+    cycle = access.cycle_for_participant(request.user, cycle_id)
+    if not cycle.data_file or not cycle.data_file.storage.exists(cycle.data_file.name):
+        raise Http404("This cycle has no data file.")
+    return attachment(cycle.data_file)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,13 +211,7 @@ def people(request: HttpRequest, cycle_id: int) -> HttpResponse:
         messages.success(request, "Participants saved.")
         return redirect("inquiry:people", cycle_id=cycle.pk)
     if form.is_bound:
-        current = {
-            ParticipantRole.OBSERVER: [int(v) for v in request.POST.getlist("observers")],
-            ParticipantRole.HOST: [int(v) for v in request.POST.getlist("hosts") if v.isdigit()],
-            ParticipantRole.FACILITATOR: [
-                int(v) for v in request.POST.getlist("facilitators") if v.isdigit()
-            ],
-        }
+        current = form.ticked()
     context = {"cycle": cycle, "form": form, "staff": staff, "current": current, "step": "people"}
     return render(request, "inquiry/people.html", context, status=400 if form.errors else 200)
 

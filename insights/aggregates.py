@@ -1,39 +1,110 @@
-"""Aggregates of evidence that may be shown outside a visit's group.
+"""Aggregates of evidence that may be shown outside a visit's group, and when they may change.
 
-Every number shown draws on at least k classrooms (k is a district setting,
-3 by default): a look-for seen in fewer classrooms is suppressed, and so is a
-whole aggregate over fewer classrooms. Hosts' identities never enter: the input
-is already anonymous counts per classroom.
+k counts different *teachers*: one teacher visited five times is one classroom,
+not five (k is a district setting, 3 by default). Every number shown draws on at
+least k teachers' classrooms: a look-for seen with fewer teachers is not shown,
+and a whole aggregate over fewer teachers is suppressed. Hosts' identities never
+reach the page.
+
+Numbers are published, not computed on each read: two reads a day apart, around one
+new visit, would otherwise subtract to that one classroom. Each number keeps what it
+was drawn on (classroom -> host, value); it is replaced only when the classrooms whose
+values changed since belong to at least k different teachers, so the difference of
+any two values a number ever showed draws on at least k teachers. Each number is
+judged on its own (a look-for tapped by one new teacher keeps its old total even when
+the teacher count moves on), because a single row is a number someone can subtract.
+The page shows one teacher count per cycle and no "seen in n classrooms" column,
+so no two counts of teachers on a page nest with fewer than k between them.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+# A number's contributions: classroom id -> (host id, value); a value is a count or
+# talk seconds (teacher, students, silence). The teacher count is keyed by host instead,
+# so it changes only when at least k teachers are new to it.
+Value = int | tuple[int, ...]
+Contributions = dict[int, tuple[int, Value]]
+CLASSROOMS = "classrooms"
+TALK = "talk"
+LOOK_FOR = "look-for:"
+
 
 @dataclass(frozen=True)
 class ClassroomCounts:
-    """What was captured in one classroom: look-for text -> taps, and talk-time seconds."""
+    """What was captured in one visit's classroom: look-for text -> taps, and talk seconds."""
 
     classroom: int
+    host: int
     look_fors: Mapping[str, int]
     talk: tuple[int, int, int] = (0, 0, 0)  # teacher, students, silence
 
 
 @dataclass
 class Aggregate:
-    classrooms: int
+    """What the page shows for one cycle; `teachers` is 0 when it is suppressed."""
+
+    teachers: int
     look_fors: dict[str, int] = field(default_factory=dict)
-    # Look-for -> how many classrooms it was seen in (each at least k).
-    seen_in: dict[str, int] = field(default_factory=dict)
     talk_share: tuple[int, int, int] | None = None
-    suppressed_look_fors: int = 0
+    # How many more teachers' classrooms must contribute before the teacher count changes.
+    updates_after: int = 0
 
     @property
     def suppressed(self) -> bool:
-        return self.classrooms == 0
+        return self.teachers == 0
 
 
-SUPPRESSED = Aggregate(classrooms=0)
+def contributions(rows: Iterable[ClassroomCounts]) -> dict[str, Contributions]:
+    """Every number the page could show, with what each is drawn on."""
+    numbers: dict[str, Contributions] = {CLASSROOMS: {}, TALK: {}}
+    for row in rows:
+        # Counted per teacher: a teacher visited again adds no one to the count.
+        numbers[CLASSROOMS][row.host] = (row.host, 1)
+        if sum(row.talk) > 0:
+            numbers[TALK][row.classroom] = (row.host, tuple(row.talk))
+        for text, count in row.look_fors.items():
+            if count > 0:
+                numbers.setdefault(LOOK_FOR + text, {})[row.classroom] = (row.host, count)
+    return numbers
+
+
+def teachers_in(drawn_on: Contributions) -> set[int]:
+    return {host for host, _ in drawn_on.values()}
+
+
+def changed_teachers(previous: Contributions, current: Contributions) -> set[int]:
+    """Teachers whose classrooms were added, changed or removed since `previous`."""
+    rooms = previous.keys() | current.keys()
+    return {
+        (current.get(room) or previous[room])[0]
+        for room in rooms
+        if current.get(room) != previous.get(room)
+    }
+
+
+def publish_one(previous: Contributions | None, current: Contributions, *, k: int) -> Contributions:
+    """What a number is drawn on from now: `current` when it is shown for the first time
+    over at least k teachers, or when at least k teachers' classrooms changed; else as before."""
+    if previous is None or not previous:
+        return current if len(teachers_in(current)) >= k else {}
+    if len(changed_teachers(previous, current)) >= k:
+        return current
+    return previous
+
+
+def publish(
+    published: Mapping[str, Contributions], current: Mapping[str, Contributions], *, k: int
+) -> dict[str, Contributions]:
+    """Every number's publication after a read; numbers never shown stay unpublished."""
+    k = max(k, 1)
+    names = published.keys() | current.keys()
+    result = {}
+    for name in names:
+        drawn_on = publish_one(published.get(name), current.get(name, {}), k=k)
+        if drawn_on:
+            result[name] = drawn_on
+    return result
 
 
 def _share(talk: list[int]) -> tuple[int, int, int]:
@@ -42,27 +113,50 @@ def _share(talk: list[int]) -> tuple[int, int, int]:
     return (teacher, students, 100 - teacher - students)
 
 
-def aggregate(rows: Iterable[ClassroomCounts], *, k: int) -> Aggregate:
-    """Totals over classrooms, or SUPPRESSED when fewer than k classrooms contributed."""
-    by_room: dict[int, ClassroomCounts] = {}
-    for row in rows:
-        by_room.setdefault(row.classroom, row)  # one row per classroom
-    if len(by_room) < max(k, 1):
-        return SUPPRESSED
-    totals: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for row in by_room.values():
-        for text, count in row.look_fors.items():
-            if count > 0:
-                totals[text] = totals.get(text, 0) + count
-                seen[text] = seen.get(text, 0) + 1
-    shown = {text for text, rooms in seen.items() if rooms >= k}
-    talkers = [row.talk for row in by_room.values() if sum(row.talk) > 0]
-    talk = [sum(t[i] for t in talkers) for i in range(3)]
+def shown(
+    published: Mapping[str, Contributions], current: Mapping[str, Contributions], *, k: int
+) -> Aggregate:
+    """The numbers a reader sees: only published ones drawn on at least k teachers."""
+    k = max(k, 1)
+    teachers = published.get(CLASSROOMS, {})
+    now = current.get(CLASSROOMS, {})
+    waiting = len(changed_teachers(teachers, now)) if teachers else len(teachers_in(now))
+    updates_after = max(k - waiting, 1)
+    if len(teachers_in(teachers)) < k:
+        return Aggregate(teachers=0, updates_after=updates_after)
+    look_fors = {
+        name.removeprefix(LOOK_FOR): sum(int(value) for _, value in drawn_on.values())  # type: ignore[arg-type]
+        for name, drawn_on in published.items()
+        if name.startswith(LOOK_FOR) and len(teachers_in(drawn_on)) >= k
+    }
+    talk_rooms = published.get(TALK, {})
+    talk_share = None
+    if len(teachers_in(talk_rooms)) >= k:
+        talk_share = _share([sum(value[i] for _, value in talk_rooms.values()) for i in range(3)])  # type: ignore[index]
     return Aggregate(
-        classrooms=len(by_room),
-        look_fors={text: totals[text] for text in sorted(shown, key=lambda t: -totals[t])},
-        seen_in={text: seen[text] for text in shown},
-        talk_share=_share(talk) if len(talkers) >= k else None,
-        suppressed_look_fors=len(seen) - len(shown),
+        teachers=len(teachers_in(teachers)),
+        look_fors=dict(sorted(look_fors.items(), key=lambda item: (-item[1], item[0]))),
+        talk_share=talk_share,
+        updates_after=updates_after,
     )
+
+
+def to_json(published: Mapping[str, Contributions]) -> dict[str, list]:
+    """JSON keeps no int keys or tuples: each number is a list of [room, host, value]."""
+    return {
+        name: [
+            [room, host, list(value) if isinstance(value, tuple) else value]
+            for room, (host, value) in drawn_on.items()
+        ]
+        for name, drawn_on in published.items()
+    }
+
+
+def from_json(data: Mapping[str, list]) -> dict[str, Contributions]:
+    return {
+        name: {
+            int(room): (int(host), tuple(v) if isinstance(v, list) else int(v))
+            for room, host, v in rows
+        }
+        for name, rows in data.items()
+    }

@@ -1,13 +1,26 @@
-"""School-wide patterns for any member of the school: aggregates over at least k classrooms."""
+"""School-wide patterns for any member of the school: published aggregates over at least k
+teachers' classrooms. The evidence comes from `opendoors.access`, which applies the rule."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
 
 from inquiry.models import Cycle
 from schools.models import School
 from visits.models import Evidence, EvidenceKind
 
-from .aggregates import Aggregate, ClassroomCounts, aggregate
+from .aggregates import (
+    Aggregate,
+    ClassroomCounts,
+    contributions,
+    from_json,
+    publish,
+    shown,
+    to_json,
+)
+from .models import PatternSnapshot
 
 
 @dataclass
@@ -16,34 +29,55 @@ class CyclePattern:
     aggregate: Aggregate
 
 
-def school_patterns(school: School) -> list[CyclePattern]:
-    """One aggregate per cycle with evidence. Three queries, however much was captured."""
-    k = school.district.min_classrooms_for_aggregates
-    cycles = {c.pk: c for c in Cycle.objects.filter(school=school)}
-    look_fors: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    talk: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    rows = Evidence.objects.filter(classroom__visit__cycle__school=school).values_list(
+def classroom_counts(evidence: QuerySet[Evidence]) -> dict[int, list[ClassroomCounts]]:
+    """Cycle id -> what each visit's classroom holds, in one query."""
+    rooms: dict[int, dict[int, ClassroomCounts]] = defaultdict(dict)
+    rows = evidence.values_list(
         "classroom__visit__cycle_id",
         "classroom_id",
+        "classroom__host_id",
         "kind",
         "look_for__text",
         "teacher_talk_seconds",
         "student_talk_seconds",
         "silence_seconds",
     )
-    for cycle_id, room, kind, text, teacher, students, silence in rows:
-        counts = look_fors[cycle_id][room]
+    look_fors: dict[int, dict[str, int]] = defaultdict(dict)
+    talk: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for cycle_id, room, host, kind, text, teacher, students, silence in rows:
+        if room not in rooms[cycle_id]:
+            rooms[cycle_id][room] = ClassroomCounts(room, host, look_fors[room], (0, 0, 0))
         if kind == EvidenceKind.LOOK_FOR and text:
-            counts[text] = counts.get(text, 0) + 1
+            look_fors[room][text] = look_fors[room].get(text, 0) + 1
         if kind == EvidenceKind.TALK_TIME:
-            seconds = talk[cycle_id][room]
             for i, value in enumerate((teacher, students, silence)):
-                seconds[i] += value or 0
-    patterns = []
-    for cycle_id, rooms in look_fors.items():
-        counts = [
-            ClassroomCounts(room, counts, tuple(talk[cycle_id][room]))
-            for room, counts in rooms.items()
+                talk[room][i] += value or 0
+    return {
+        cycle_id: [
+            ClassroomCounts(r.classroom, r.host, r.look_fors, tuple(talk[r.classroom]))
+            for r in by_room.values()
         ]
-        patterns.append(CyclePattern(cycles[cycle_id], aggregate(counts, k=k)))
-    return sorted(patterns, key=lambda p: p.cycle.created_at, reverse=True)
+        for cycle_id, by_room in rooms.items()
+    }
+
+
+@transaction.atomic
+def school_patterns(*, school: School, evidence: QuerySet[Evidence], k: int) -> list[CyclePattern]:
+    """One published aggregate per cycle with evidence; a read publishes what may change."""
+    by_cycle = classroom_counts(evidence)
+    cycles = Cycle.objects.filter(school=school, pk__in=by_cycle.keys()).order_by("-created_at")
+    published = {
+        s.cycle_id: from_json(s.numbers)
+        for s in PatternSnapshot.objects.select_for_update().filter(cycle__in=cycles)
+    }
+    patterns = []
+    for cycle in cycles:
+        current = contributions(by_cycle[cycle.pk])
+        before = published.get(cycle.pk, {})
+        after = publish(before, current, k=k)
+        if after != before:
+            PatternSnapshot.objects.update_or_create(
+                cycle=cycle, defaults={"numbers": to_json(after)}
+            )
+        patterns.append(CyclePattern(cycle, shown(after, current, k=k)))
+    return patterns

@@ -7,8 +7,6 @@ from django.views.decorators.http import require_GET
 
 from opendoors import access
 
-from .selectors import school_patterns
-
 
 @require_GET
 @login_required
@@ -16,7 +14,7 @@ def patterns(request: HttpRequest, slug: str) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
     context = {
         "school": school,
-        "patterns": school_patterns(school),
+        "patterns": access.school_patterns_for(request.user, school),
         "k": school.district.min_classrooms_for_aggregates,
     }
     return render(request, "insights/patterns.html", context)

@@ -7,13 +7,22 @@ taking part in the cycle does.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from growth.models import FollowUp
+from growth.models import FollowUp, Goal
 from inquiry.models import Cycle, Participant, ParticipantRole
+from insights.selectors import CyclePattern, school_patterns
 from schools.models import Membership, Person, Role, ScheduleImport, School
-from visits.models import CalendarFeed, Proposal, Visit, VisitClassroom, VisitObserver
+from visits.models import (
+    CalendarFeed,
+    Evidence,
+    Proposal,
+    Visit,
+    VisitClassroom,
+    VisitObserver,
+)
 
 SCHEDULE_MANAGERS = {Role.PRINCIPAL, Role.COACH}
 CYCLE_STARTERS = {Role.PRINCIPAL, Role.COACH, Role.FACILITATOR}
@@ -173,7 +182,8 @@ def visit_for_group(person: Person, visit_id: int) -> Visit:
 def classrooms_with_evidence_for(person: Person, visit: Visit) -> QuerySet[VisitClassroom]:
     """Whose evidence a person may read in full: the group reads every classroom of the visit,
     a host reads their own classroom, nobody else reads any."""
-    rooms = VisitClassroom.objects.filter(visit=visit)
+    # A host removed after capture keeps their classroom's evidence with the group and the host.
+    rooms = VisitClassroom.including_removed.filter(visit=visit)
     if is_in_visit_group(person, visit):
         return rooms
     return rooms.filter(host=person)
@@ -181,11 +191,66 @@ def classrooms_with_evidence_for(person: Person, visit: Visit) -> QuerySet[Visit
 
 def classroom_for_host(person: Person, visit_id: int) -> VisitClassroom:
     """A host's own classroom in a visit: everything captured there, and who read it."""
+    if not 0 < visit_id < 2**63:  # no such visit; a bigger number overflows the database
+        raise Http404
     return get_object_or_404(
-        VisitClassroom.objects.select_related("visit__cycle", "visit__slot__period", "section"),
+        VisitClassroom.including_removed.select_related(
+            "visit__cycle", "visit__slot__period", "section"
+        ),
         visit_id=visit_id,
         host=person,
     )
+
+
+def evidence_visible_to(person: Person, visit: Visit) -> QuerySet[Evidence]:
+    """The entries of a visit a person may read one by one: every classroom's for the visit's
+    group, their own classroom's for a host, none for anyone else (a cover, a principal by
+    role). The only way to read evidence; callers log reads by others (`evidence_reads_log`)."""
+    return Evidence.objects.filter(classroom__in=classrooms_with_evidence_for(person, visit))
+
+
+def evidence_entries_per_host(visit: Visit) -> dict[int, int]:
+    """Host id -> how many entries their classroom holds now: a count for the facilitator
+    changing the visit, never the entries themselves."""
+    rows = (
+        Evidence.objects.filter(classroom__visit=visit, classroom__removed_at__isnull=True)
+        .values_list("classroom__host_id")
+        .annotate(entries=Count("id"))
+    )
+    return dict(rows)
+
+
+def classroom_has_evidence(room: VisitClassroom) -> bool:
+    return Evidence.objects.filter(classroom=room).exists()
+
+
+def school_patterns_for(person: Person, school: School) -> list[CyclePattern]:
+    """School-wide evidence, for the school's people, only as published aggregates over at
+    least k different teachers' classrooms (k from the district); see insights.aggregates."""
+    if not schools_visible_to(person).filter(pk=school.pk).exists():
+        raise Http404
+    return school_patterns(
+        school=school,
+        evidence=Evidence.objects.filter(classroom__visit__cycle__school=school),
+        k=school.district.min_classrooms_for_aggregates,
+    )
+
+
+def takes_part_in_visit(person: Person, visit: Visit) -> bool:
+    """Hosting, observing or facilitating; covering a colleague's class is not taking part."""
+    return (
+        VisitClassroom.objects.filter(visit=visit, host=person).exists()
+        or visit.observers.filter(person=person).exists()
+        or is_facilitator(person, visit.cycle)
+    )
+
+
+def seats_covered_only_by(person: Person, visit: Visit) -> list[VisitObserver]:
+    """The observers' classes a person covers in a visit, when covering is their only part in
+    it (they then see the class they cover, nothing of the visit's learning); else []."""
+    if takes_part_in_visit(person, visit):
+        return []
+    return list(visit.observers.filter(covered_by=person).select_related("person"))
 
 
 def visit_of_cycle_or_none(person: Person, cycle: Cycle, visit_id: str | None) -> Visit | None:
@@ -193,6 +258,31 @@ def visit_of_cycle_or_none(person: Person, cycle: Cycle, visit_id: str | None) -
     if not visit_id or not str(visit_id).isdigit():
         return None
     return visits_visible_to(person).filter(cycle=cycle, pk=int(visit_id)).first()
+
+
+def follow_ups_readable_in(person: Person, cycle: Cycle) -> QuerySet[FollowUp]:
+    """Answered follow-ups (any cycle of the school) of this cycle's participants that a person
+    may read in their author's words: their own, and for the cycle's facilitators those their
+    author shared with this cycle. A role adds nothing."""
+    answered = FollowUp.objects.filter(
+        answered_at__isnull=False,
+        goal__person__in=cycle.participants.values("person_id"),
+        goal__cycle__school=cycle.school_id,
+    )
+    if is_facilitator(person, cycle):
+        return answered.filter(Q(goal__person=person) | Q(shared_with=cycle)).distinct()
+    return answered.filter(goal__person=person)
+
+
+def goals_readable_in(person: Person, cycle: Cycle) -> QuerySet[Goal]:
+    """Goals set in this cycle: a person's own, and for its facilitators those whose author
+    shared the goal, or its follow-up answer, with this cycle."""
+    goals = Goal.objects.filter(cycle=cycle)
+    if is_facilitator(person, cycle):
+        return goals.filter(
+            Q(person=person) | Q(shared_with_facilitators=True) | Q(follow_up__shared_with=cycle)
+        ).distinct()
+    return goals.filter(person=person)
 
 
 def follow_up_for_owner(person: Person, follow_up_id: int) -> FollowUp:

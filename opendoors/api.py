@@ -1,11 +1,13 @@
 """The JSON API, described by the OpenAPI schema at /api/openapi.json (docs at /api/docs)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from visits.api import router as visits_router
+
+from .security import private_no_store, too_big_message
 
 api = NinjaAPI(
     title="OpenDoors API",
@@ -14,6 +16,8 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
+# Every answer of the capture API is evidence or names classrooms: never kept in a cache.
+visits_router.add_decorator(private_no_store, mode="view")
 api.add_router("/", visits_router)
 
 
@@ -25,3 +29,8 @@ def forbidden(request, error):
 @api.exception_handler(Http404)
 def not_found(request, error):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, error):
+    return api.create_response(request, {"detail": too_big_message()}, status=413)

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class OpenDoorsConfig(AppConfig):
     name = "opendoors"
     verbose_name = "OpenDoors"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -7,7 +7,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from opendoors.client_ip import trusted_proxies_parse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,7 +44,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("OPENDOORS_DEBUG", True)
+# Production unless told otherwise: a deployment that forgets this variable must not show
+# debug pages. `make demo` and the tests turn development mode on explicitly.
+DEBUG = env_bool("OPENDOORS_DEBUG", False)
 SECRET_KEY = env_str("OPENDOORS_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
     "growth",
     "insights",
     "ninja",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "opendoors.security.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -142,7 +150,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("OPENDOORS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("OPENDOORS_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -153,6 +161,28 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Every page works without inline scripts or style attributes: scripts and styles are static
+# files, htmx is told not to inject its indicator styles (base.html), and uploaded files are
+# only ever downloads (opendoors/uploads.py). data: images are the favicon and the API docs'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Background work (imports now; reminders and solving later) runs in `opendoors db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -174,6 +204,10 @@ SOCIALACCOUNT_ADAPTER = "opendoors.adapters.ExistingPeopleSocialAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
+# Failed sign-ins are throttled per client address (allauth's ACCOUNT_RATE_LIMITS defaults).
+# Behind a load balancer, name it here (addresses or networks): the client's address is then
+# read from X-Forwarded-For, and only on requests that come from these proxies.
+OPENDOORS_TRUSTED_PROXIES = trusted_proxies_parse(env_list("OPENDOORS_TRUSTED_PROXIES"))
 
 
 def oidc_providers() -> list[dict]:

@@ -4,9 +4,12 @@ from django.urls import include, path
 
 from . import views
 from .api import api
+from .sign_out import sign_out
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before allauth's own: signing out also tells the browser to drop its cache.
+    path("accounts/logout/", sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
     path("", include("inquiry.urls")),
@@ -15,3 +18,5 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("api/", api.urls),
 ]
+
+handler400 = "opendoors.security.bad_request"

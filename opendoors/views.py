@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from growth.models import FollowUp
-from visits.selectors import upcoming_visits_for
+from visits.selectors import classrooms_left_by, upcoming_visits_for
 
 from .access import can_manage_schedule, can_start_cycle, schools_visible_to
 
@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "schools": schools,
         "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),
+        "left_classrooms": classrooms_left_by(request.user),
         "follow_ups": FollowUp.objects.filter(
             goal__person=request.user, answered_at__isnull=True
         ).select_related("goal__cycle")[:10],

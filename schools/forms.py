@@ -6,7 +6,9 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 
-from .models import ImportKind, School
+from opendoors.fields import IdsChoiceField
+
+from .models import ImportKind, Person, Role, School
 
 EXTENSIONS = {ImportKind.SCHEDULE_CSV: ".csv", ImportKind.ONEROSTER: ".zip"}
 
@@ -69,6 +71,14 @@ class ScheduleImportForm(forms.Form):
         return cleaned
 
 
+class ImportApplyForm(forms.Form):
+    """Applying a previewed import; removing much of the schedule needs the box ticked."""
+
+    confirm_removals = forms.BooleanField(
+        required=False, label="I checked the file: remove what the preview lists as removed"
+    )
+
+
 class SchoolSettingsForm(forms.ModelForm):
     """What the school's contract and calendar say: coverage limits, new teachers, time zone."""
 
@@ -79,13 +89,25 @@ class SchoolSettingsForm(forms.ModelForm):
             "max_coverages_per_week",
             "max_coverages_per_month",
             "new_teacher_years",
+            "cover_staff",
         ]
+        field_classes = {"cover_staff": IdsChoiceField}
+        widgets = {"cover_staff": forms.CheckboxSelectMultiple}
         labels = {
+            "cover_staff": "Staff who also cover classes (besides teachers)",
             "max_coverages_per_week": "Most coverages one teacher may give in a week",
             "max_coverages_per_month": "Most coverages one teacher may give in a month",
             "new_teacher_years": "A teacher counts as new with this many years or fewer",
         }
         help_texts = {"time_zone": "e.g. America/Chicago: calendar times use it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cover_staff"].queryset = (
+            Person.objects.filter(memberships__school=self.instance, is_active=True)
+            .exclude(memberships__school=self.instance, memberships__role=Role.TEACHER)
+            .distinct()
+        )
 
     def clean_time_zone(self):
         name = self.cleaned_data["time_zone"].strip()

@@ -4,8 +4,11 @@ Free (planning) periods are not stored: a teacher is free in every slot of the
 term in which they have no meeting and no unavailability.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class District(models.Model):
@@ -28,6 +31,8 @@ class School(models.Model):
     max_coverages_per_month = models.PositiveSmallIntegerField(default=4)
     # Teachers with this many years or fewer count as new when pairs are chosen.
     new_teacher_years = models.PositiveSmallIntegerField(default=3)
+    # Besides its teachers, who may cover a class during visits (e.g. assistants, a dean).
+    cover_staff = models.ManyToManyField("Person", blank=True, related_name="+")
 
     class Meta:
         ordering = ["name"]
@@ -233,8 +238,19 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Could not be imported"
 
 
+# A job whose row has not moved for this long is taken to have lost its worker (killed,
+# restarted, out of memory): the page says so and offers to try again. Reading saves progress
+# about a hundred times and applying a big school's schedule takes seconds, so five minutes
+# of silence is never a job that is merely slow.
+JOB_STALLS_AFTER = timedelta(minutes=5)
+
+
 class ScheduleImport(models.Model):
-    """An uploaded schedule file on its way from preview to applied."""
+    """An uploaded schedule file on its way from preview to applied.
+
+    Each run of a task for this import carries the `attempt` it was queued with; a retry
+    increments it, so a worker that wakes up after it was given up on changes nothing.
+    """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="imports")
     uploaded_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True)
@@ -252,6 +268,11 @@ class ScheduleImport(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written with every change of status or progress: how a stalled job is recognised.
+    updated_at = models.DateTimeField(default=timezone.now)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    # The coach ticked "remove them" for an import that removes much of the schedule.
+    removals_confirmed = models.BooleanField(default=False)
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,4 +288,15 @@ class ScheduleImport(models.Model):
 
     @property
     def is_working(self) -> bool:
-        return self.status in {ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.APPLYING}
+        return self.status in WORKING and not self.is_stalled
+
+    @property
+    def is_stalled(self) -> bool:
+        return self.status in WORKING and timezone.now() - self.updated_at > JOB_STALLS_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == ImportStatus.FAILED or self.is_stalled
+
+
+WORKING = {ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.APPLYING}

@@ -6,10 +6,16 @@ The same comparison produces the preview a coach reviews and the plan that
 
 from dataclasses import asdict, dataclass, field
 
+from django.apps import apps
+
 from .importers.schedule_data import ScheduleData
-from .models import Day, Meeting, Period, School, Section, SourceId, Term
+from .models import Day, Meeting, Period, School, Section, Slot, SourceId, Term
 
 SectionKey = tuple[str, str]
+# An import that removes more than this share of the meetings or sections stored must be
+# confirmed: a file cut short (a truncated download, an export that stopped half-way) reads
+# as a valid schedule that happens to drop most of the school.
+REMOVAL_SHARE = 0.10
 # (teacher source id, section key, day label, period label) -> room
 MeetingMap = dict[tuple[str, SectionKey, str, str], str]
 
@@ -37,6 +43,36 @@ class SchedulePreview:
     periods_removed: list[str]
     notes: list[str]
     warnings: list[str]
+    # What is stored now, so that "removes much" can be judged; and the visits that use a
+    # section or period the file removes (a visit keeps its classroom: these block the import).
+    meetings_stored: int = 0
+    sections_stored: int = 0
+    blocking_visits: list[str] = field(default_factory=list)
+
+    @property
+    def removes_much(self) -> bool:
+        """More than REMOVAL_SHARE of the stored meetings or sections would go."""
+        return (
+            self.meetings_removed > REMOVAL_SHARE * self.meetings_stored
+            or len(self.sections.removed) > REMOVAL_SHARE * self.sections_stored
+        )
+
+    def removal_reason(self) -> str:
+        """One line saying how much would go, for the confirmation and the command line."""
+        return (
+            f"this import removes {self.meetings_removed} of {self.meetings_stored} meetings "
+            f"and {len(self.sections.removed)} of {self.sections_stored} sections, more than "
+            f"{REMOVAL_SHARE:.0%}; a file cut short looks like this. Check the file, then "
+            "confirm the removals"
+        )
+
+    def blocking_reason(self) -> str:
+        """One line naming the visits that stop this import."""
+        return (
+            f"{len(self.blocking_visits)} visit(s) use a section or period this schedule "
+            f"removes: {'; '.join(self.blocking_visits)}. Keep them in the file, or cancel "
+            "those visits and move their evidence, then import again"
+        )
 
     @property
     def changes_nothing(self) -> bool:
@@ -99,8 +135,11 @@ def wanted_meetings(data: ScheduleData) -> MeetingMap:
     return {(m.teacher, m.section, m.day, m.period): m.room for m in data.meetings}
 
 
-def schedule_compare(*, school: School, term: Term | None, data: ScheduleData) -> SchedulePreview:
-    """Compare a schedule read from files with what the school's current term holds."""
+def schedule_compare(
+    *, school: School | None, term: Term | None, data: ScheduleData
+) -> SchedulePreview:
+    """Compare a schedule read from files with what the school's current term holds (a school
+    that does not exist yet holds nothing)."""
     have, want = stored_meetings(term), wanted_meetings(data)
     added = want.keys() - have.keys()
     removed = have.keys() - want.keys()
@@ -119,10 +158,62 @@ def schedule_compare(*, school: School, term: Term | None, data: ScheduleData) -
         periods_removed=_labels_removed(Period, term, data.periods),
         notes=list(data.notes),
         warnings=[str(w) for w in data.warnings],
+        meetings_stored=len(have),
+        sections_stored=Section.objects.filter(term=term).count() if term else 0,
+        blocking_visits=_blocking_visits(term, data),
     )
 
 
-def _teacher_changes(school: School, data: ScheduleData, touched: set[str]) -> Changes:
+def _blocking_visits(term: Term | None, data: ScheduleData) -> list[str]:
+    """Visits (any status: evidence is never lost) in a slot or section the import removes.
+
+    Named by cycle, date, slot and section only: the people in a visit are not shown to
+    everyone who may import the schedule."""
+    if term is None:
+        return []
+    wanted_slots = set(data.slots())
+    gone_slots = [
+        slot.pk
+        for slot in Slot.objects.filter(term=term).select_related("day", "period")
+        if (slot.day.label, slot.period.label) not in wanted_slots
+    ]
+    gone_sections = [
+        section.pk
+        for section in Section.objects.filter(term=term)
+        if (section.code, section.course) not in data.sections
+    ]
+    if not gone_slots and not gone_sections:
+        return []
+    # Visits depend on schools, not the other way round: look the models up by name.
+    visit_model = apps.get_model("visits", "Visit")
+    classroom_model = apps.get_model("visits", "VisitClassroom")
+    gone: dict[object, list[str]] = {}
+    visits = visit_model.objects.filter(slot_id__in=gone_slots).select_related(
+        "cycle", "slot__day", "slot__period"
+    )
+    for visit in visits:
+        gone.setdefault(visit, []).append(f"{visit.slot.day} period {visit.slot.period}")
+    classrooms = classroom_model.objects.filter(section_id__in=gone_sections).select_related(
+        "section", "visit__cycle", "visit__slot__day", "visit__slot__period"
+    )
+    for classroom in classrooms:
+        gone.setdefault(classroom.visit, []).append(f"section {classroom.section}")
+    return sorted(
+        f"{_visit_label(visit)}: {' and '.join(dict.fromkeys(what))} would go"
+        for visit, what in gone.items()
+    )
+
+
+def _visit_label(visit) -> str:
+    return (
+        f"“{visit.cycle.title}” on {visit.date:%a %Y-%m-%d} "
+        f"({visit.slot.day} period {visit.slot.period})"
+    )
+
+
+def _teacher_changes(school: School | None, data: ScheduleData, touched: set[str]) -> Changes:
+    if school is None:
+        return Changes(added=[record.name for record in data.teachers.values()])
     stored = {
         s.value: s.person for s in SourceId.objects.filter(school=school).select_related("person")
     }

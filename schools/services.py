@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .importers.schedule_data import ScheduleData, TeacherRecord
@@ -43,16 +44,54 @@ def school_get_or_create(*, slug: str, name: str = "") -> School:
     )
 
 
-def schedule_preview(*, school: School, data: ScheduleData) -> SchedulePreview:
-    return schedule_compare(school=school, term=term_current(school), data=data)
+class ScheduleRefused(Exception):
+    """Applying would hurt: it removes sections or periods that visits use, or much of the
+    schedule without the removals being confirmed. Nothing was changed; `reason` is one line."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def schedule_preview(*, school: School | None, data: ScheduleData) -> SchedulePreview:
+    """What applying would change; a school that does not exist yet holds nothing."""
+    term = term_current(school) if school else None
+    return schedule_compare(school=school, term=term, data=data)
+
+
+def schedule_refusal(*, preview: SchedulePreview, allow_removals: bool) -> str:
+    """Why this import must not be applied as it is, or "" when it may."""
+    if preview.blocking_visits:
+        return preview.blocking_reason()
+    if preview.removes_much and not allow_removals:
+        return preview.removal_reason()
+    return ""
 
 
 @transaction.atomic
-def schedule_apply(*, school: School, data: ScheduleData) -> SchedulePreview:
+def schedule_import(
+    *, slug: str, data: ScheduleData, allow_removals: bool = False
+) -> tuple[School, SchedulePreview]:
+    """Apply a schedule to the school with this slug, creating the school in the same
+    transaction: a refused or failed import leaves no empty school behind."""
+    school = school_get_or_create(slug=slug)
+    return school, schedule_apply(school=school, data=data, allow_removals=allow_removals)
+
+
+@transaction.atomic
+def schedule_apply(
+    *, school: School, data: ScheduleData, allow_removals: bool = False
+) -> SchedulePreview:
     """Make the school's current term hold exactly this schedule. Applying it twice changes
-    nothing. People are never deleted: a teacher missing from the file loses their meetings."""
+    nothing. People are never deleted: a teacher missing from the file loses their meetings.
+
+    Raises ScheduleRefused, changing nothing, when visits use what the file removes or when
+    it removes more than REMOVAL_SHARE of the schedule and `allow_removals` is not given."""
     term = term_current(school)
     preview = schedule_compare(school=school, term=term, data=data)
+    refusal = schedule_refusal(preview=preview, allow_removals=allow_removals)
+    if refusal:
+        raise ScheduleRefused(refusal)
     if term is None:
         term = Term.objects.create(school=school, name=data.term_name or "Current term")
     elif data.term_name and term.name != data.term_name:
@@ -216,16 +255,57 @@ def import_start(
         bell_file=bell_upload,
         org=org,
     )
-    transaction.on_commit(lambda: import_read.enqueue(schedule_import.pk))
+    transaction.on_commit(lambda: import_read.enqueue(schedule_import.pk, 0))
     return schedule_import
 
 
-def import_apply_start(*, schedule_import: ScheduleImport) -> None:
-    """Queue a previewed import to be applied."""
+def import_apply_start(*, schedule_import: ScheduleImport, removals_confirmed: bool) -> str:
+    """Queue a previewed import to be applied; the reason it cannot be, or ""."""
     from .tasks import import_apply
 
+    preview = SchedulePreview.from_dict(schedule_import.preview)
+    refusal = schedule_refusal(preview=preview, allow_removals=removals_confirmed)
+    if refusal:
+        return refusal[0].upper() + refusal[1:] + "."
+    attempt = schedule_import.attempt + 1
     updated = ScheduleImport.objects.filter(
-        pk=schedule_import.pk, status=ImportStatus.PREVIEW
-    ).update(status=ImportStatus.APPLYING, progress=0)
+        pk=schedule_import.pk, status=ImportStatus.PREVIEW, attempt=schedule_import.attempt
+    ).update(
+        status=ImportStatus.APPLYING,
+        progress=0,
+        attempt=attempt,
+        removals_confirmed=removals_confirmed,
+        updated_at=timezone.now(),
+    )
     if updated:
-        transaction.on_commit(lambda: import_apply.enqueue(schedule_import.pk))
+        transaction.on_commit(lambda: import_apply.enqueue(schedule_import.pk, attempt))
+    return ""
+
+
+def import_retry(*, schedule_import: ScheduleImport) -> bool:
+    """Run a failed or stalled import again. A stalled apply is applied again (the coach
+    confirmed it); anything else is read again into a fresh preview, since what blocked it
+    may have changed. A worker still running the old attempt can no longer write. Returns
+    whether a retry was queued (not when the import is neither failed nor stalled)."""
+    from .tasks import import_apply, import_read
+
+    if not schedule_import.can_retry:
+        return False
+    reapply = schedule_import.status == ImportStatus.APPLYING
+    attempt = schedule_import.attempt + 1
+    updated = ScheduleImport.objects.filter(
+        pk=schedule_import.pk,
+        status=schedule_import.status,
+        attempt=schedule_import.attempt,
+    ).update(
+        status=ImportStatus.APPLYING if reapply else ImportStatus.QUEUED,
+        progress=0,
+        problems=[],
+        attempt=attempt,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        return False
+    task = import_apply if reapply else import_read
+    transaction.on_commit(lambda: task.enqueue(schedule_import.pk, attempt))
+    return True

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:slug>/imports/new/", views.import_new, name="import_new"),
     path("<slug:slug>/imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path("<slug:slug>/imports/<int:import_id>/apply/", views.import_apply, name="import_apply"),
+    path("<slug:slug>/imports/<int:import_id>/retry/", views.import_retry, name="import_retry"),
 ]

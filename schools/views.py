@@ -8,12 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opendoors import access
 
-from .forms import ScheduleImportForm, SchoolSettingsForm
+from .forms import ImportApplyForm, ScheduleImportForm, SchoolSettingsForm
 from .importers.csvfiles import write_rows
 from .models import ImportStatus, Meeting
 from .schedule_diff import SchedulePreview
 from .selectors import schedule_grid, teacher_week, term_current
 from .services import import_apply_start, import_start
+from .services import import_retry as import_retry_start
 
 
 @require_GET
@@ -125,8 +126,23 @@ def import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpRespon
 @login_required
 def import_apply(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
     schedule_import = access.import_for_manager(request.user, slug, import_id)
-    if schedule_import.status == ImportStatus.PREVIEW:
-        import_apply_start(schedule_import=schedule_import)
+    form = ImportApplyForm(request.POST)
+    if schedule_import.status == ImportStatus.PREVIEW and form.is_valid():
+        refusal = import_apply_start(
+            schedule_import=schedule_import,
+            removals_confirmed=form.cleaned_data["confirm_removals"],
+        )
+        if refusal:
+            messages.error(request, f"Not applied: {refusal}")
+    return redirect("schools:import_detail", slug=slug, import_id=import_id)
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+    schedule_import = access.import_for_manager(request.user, slug, import_id)
+    if not import_retry_start(schedule_import=schedule_import):
+        messages.error(request, "This import is neither failed nor stalled: nothing to retry.")
     return redirect("schools:import_detail", slug=slug, import_id=import_id)
 
 

@@ -168,6 +168,9 @@ ROWS: dict[str, Row] = {
     "schools/<slug:slug>/imports/<int:import_id>/apply/": MANAGERS_ONLY(
         302, method="post", kwargs=IMPORT
     ),
+    "schools/<slug:slug>/imports/<int:import_id>/retry/": MANAGERS_ONLY(
+        302, method="post", kwargs=IMPORT
+    ),
     # Cycles. The fixture's cycle: the coach facilitates, the teacher hosts, the colleague
     # observes; the principal and the district leader are not in it, so they see nothing of it.
     "schools/<slug:slug>/cycles/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
@@ -176,6 +179,8 @@ ROWS: dict[str, Row] = {
     ),
     "cycles/<int:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
     "cycles/<int:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
+    # The focus's data file (uploaded by the facilitator): a download for the participants.
+    "cycles/<int:cycle_id>/focus/data-file": PARTICIPANTS(200, kwargs=CYCLE),
     "cycles/<int:cycle_id>/settings/": FACILITATORS(200, kwargs=CYCLE),
     "cycles/<int:cycle_id>/look-fors/": FACILITATORS(200, kwargs=CYCLE),
     "cycles/<int:cycle_id>/look-fors/merge/": FACILITATORS(302, method="post", kwargs=CYCLE),
@@ -201,6 +206,7 @@ ROWS: dict[str, Row] = {
     "proposals/<int:proposal_id>/plan.json": FACILITATORS(200, kwargs=PROPOSAL),
     "proposals/<int:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "proposals/<int:proposal_id>/publish/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "proposals/<int:proposal_id>/retry/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "calendar/": everyone(200, anonymous=LOGIN),
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
@@ -215,6 +221,14 @@ ROWS: dict[str, Row] = {
     "cycles/<int:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
     "follow-ups/<int:follow_up_id>/": everyone(
         404, anonymous=LOGIN, colleague=200, kwargs={"follow_up_id": "FOLLOW_UP"}
+    ),
+    # Only its author shares a follow-up answer, with a cycle they take part in.
+    "cycles/<int:cycle_id>/follow-ups/<int:follow_up_id>/share/": everyone(
+        404,
+        anonymous=LOGIN,
+        colleague=302,
+        method="post",
+        kwargs={"cycle_id": "CYCLE", "follow_up_id": "FOLLOW_UP"},
     ),
     # School-wide patterns: aggregates over at least k classrooms, for the school's people.
     "schools/<slug:slug>/patterns/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
@@ -279,6 +293,8 @@ def personas_with_import(personas, tmp_path):
 
     personas.cycle, personas.visit = make_round(personas)
     personas.look_for = personas.cycle.look_fors.first()
+    personas.cycle.data_file = ContentFile(b"student,score\nA,3\n", name="scores.csv")
+    personas.cycle.save()
     personas.feed = calendar_feed_for(personas.teacher)
     personas.proposal = Proposal.objects.create(cycle=personas.cycle, monday=personas.visit.date)
     personas.follow_up = goal_set(

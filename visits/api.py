@@ -1,4 +1,9 @@
-"""The capture and sync API for observers' phones (same permissions as the pages)."""
+"""The capture and sync API for observers' phones (same permissions as the pages).
+
+Each entry names its author: the person the capture page was made for. A phone shared by
+several observers may send one person's waiting entries while another is signed in; those are
+answered "not_yours" one by one (never a refusal of the whole batch), stored nowhere, and kept
+on the phone for their author."""
 
 from datetime import datetime
 from typing import Literal
@@ -9,7 +14,7 @@ from ninja import Field, Router, Schema
 
 from opendoors import access
 
-from .capture import Entry, evidence_reads_log, evidence_record
+from .capture import Entry, evidence_reads_log, evidence_record, not_yours
 from .models import Evidence, EvidenceKind
 
 router = Router(tags=["capture"])
@@ -18,9 +23,16 @@ MAX_BATCH = 200
 
 class EntryIn(Schema):
     id: UUID = Field(description="Made on the device; sending the same entry again is harmless.")
+    author: int = Field(
+        description="The person who captured it (the capture page's person). An entry of "
+        "someone other than the signed-in person is answered not_yours and stored nowhere."
+    )
     classroom: int
     kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
-    recorded_at: datetime
+    recorded_at: datetime = Field(
+        description="With a time zone; from the day before the visit until now (a phone's "
+        "clock may run a little fast). Other times are refused with the reason."
+    )
     look_for: int | None = None
     label: str = Field("", description="At most 200 characters (longer entries are refused).")
     text: str = Field("", description="At most 5,000 characters (longer entries are refused).")
@@ -30,7 +42,7 @@ class EntryIn(Schema):
 
 
 class EntryOut(EntryIn):
-    author: str
+    author_name: str
     received_at: datetime
 
 
@@ -40,7 +52,7 @@ class SyncIn(Schema):
 
 class Outcome(Schema):
     id: UUID
-    status: Literal["stored", "duplicate", "conflict", "refused"]
+    status: Literal["stored", "duplicate", "conflict", "refused", "not_yours"]
     message: str = ""
     server: EntryOut | None = None
 
@@ -76,6 +88,7 @@ class CaptureOut(Schema):
 def entry_out(evidence: Evidence) -> EntryOut:
     return EntryOut(
         id=evidence.id,
+        author=evidence.author_id,
         classroom=evidence.classroom_id,
         kind=evidence.kind,
         recorded_at=evidence.recorded_at,
@@ -85,7 +98,7 @@ def entry_out(evidence: Evidence) -> EntryOut:
         teacher_talk_seconds=evidence.teacher_talk_seconds,
         student_talk_seconds=evidence.student_talk_seconds,
         silence_seconds=evidence.silence_seconds,
-        author=str(evidence.author),
+        author_name=str(evidence.author),
         received_at=evidence.received_at,
     )
 
@@ -124,10 +137,20 @@ def capture_setup(request: HttpRequest, visit_id: int):
 
 @router.post("/visits/{visit_id}/evidence", response=SyncOut)
 def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
-    """Store entries captured on a phone; each gets stored, duplicate, conflict or refused."""
-    visit = access.visit_for_observer(request.user, visit_id)
+    """Store entries captured on a phone; each gets stored, duplicate, conflict, refused or
+    not_yours (captured by someone other than the signed-in person: kept on the phone)."""
     entries = [Entry(**item.dict()) for item in payload.entries]
-    outcomes = evidence_record(visit=visit, author=request.user, entries=entries)
+    outcomes = [not_yours(entry) for entry in entries]
+    own = [n for n, entry in enumerate(entries) if entry.author == request.user.pk]
+    # Only the signed-in person's own entries need the visit: another person's waiting
+    # entries get their answer even from someone who may not capture in this visit.
+    if own:
+        visit = access.visit_for_observer(request.user, visit_id)
+        recorded = evidence_record(
+            visit=visit, author=request.user, entries=[entries[n] for n in own]
+        )
+        for n, outcome in zip(own, recorded, strict=True):
+            outcomes[n] = outcome
     return SyncOut(
         results=[
             Outcome(

@@ -1,9 +1,17 @@
 """Visits as iCalendar events: one visit as `.ics`, or a person's private feed.
 
+A feed's address is usually handed to a third-party calendar service, so an event
+carries only what gets its reader to the right room at the right time: the cycle's
+title, the period, the room, and the classroom's letter in rounds and walks. No
+pre-briefs, notes, look-fors or colleagues' names; a link leads to the rest after
+sign-in. A cover's event says only "Cover <section> in <room>": covering is not
+taking part in the visit.
+
 Times come from the bell schedule, in the school's time zone, with a VTIMEZONE;
 a school without a bell schedule gets all-day events named with the period.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,36 +20,36 @@ from icalendar import Calendar, Event
 
 from schools.models import Person
 
-from .models import Visit, VisitStatus
+from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
 PRODUCT = "-//OpenDoors//Classroom visits//EN"
+LETTERED = {"rounds", "walk"}
 
 
-def _part_of(visit: Visit, person: Person | None) -> tuple[str, str]:
-    """The summary's verb and the person's role, as the person should read them."""
-    for room in visit.classrooms.all():
-        if room.host_id == getattr(person, "pk", None):
-            return "Hosting", f"You host observers in {room.section}."
-    for seat in visit.observers.all():
-        if seat.covered_by_id == getattr(person, "pk", None):
-            lessons = [m for m in seat.person.meetings.all() if m.slot_id == visit.slot_id]
-            what = f" {lessons[0].section}" if lessons else ""
-            return "Covering", f"You cover{what} for {seat.person}."
-    return "Observing", "You observe."
+def one_line(text: str) -> str:
+    """A title as one line: newlines in a summary or a mail subject break what reads them."""
+    return " ".join(str(text).split())
 
 
-def _description(visit: Visit, role: str, base_url: str) -> str:
-    rooms = [
-        f"Classroom {room.letter}: {room.host}, {room.section}"
-        + (f", room {m}" if (m := _room(visit, room)) else "")
-        for room in visit.classrooms.all()
-    ]
-    observers = ", ".join(str(seat.person) for seat in visit.observers.all())
-    link = f"{base_url}/visits/{visit.pk}/"
-    return "\n".join([role, *rooms, f"Observers: {observers}", f"Look-fors and pre-brief: {link}"])
+@dataclass(frozen=True)
+class CoverLesson:
+    """The class a cover teaches while its teacher observes: which section, in which room."""
+
+    section: str
+    room: str
+
+    def __str__(self) -> str:
+        return f"Cover {self.section}" + (f" in room {self.room}" if self.room else "")
 
 
-def _room(visit: Visit, room) -> str:
+def cover_lesson(visit: Visit, seat: VisitObserver) -> CoverLesson:
+    lessons = [m for m in seat.person.meetings.all() if m.slot_id == visit.slot_id]
+    if not lessons:
+        return CoverLesson(section="a class", room="")
+    return CoverLesson(section=str(lessons[0].section), room=lessons[0].room)
+
+
+def _room(visit: Visit, room: VisitClassroom) -> str:
     return next(
         (
             m.room
@@ -52,27 +60,74 @@ def _room(visit: Visit, room) -> str:
     )
 
 
+def _where(visit: Visit, room: VisitClassroom) -> str:
+    """A classroom as an observer needs it: its letter in rounds and walks, else its section,
+    and its room; never the host's name."""
+    name = f"Classroom {room.letter}" if visit.cycle.structure in LETTERED else str(room.section)
+    number = _room(visit, room)
+    return f"{name}, room {number}" if number else name
+
+
+def _event_text(visit: Visit, person: Person | None, base_url: str) -> tuple[str, list[str], str]:
+    """Summary, description lines and location, as this person should read them."""
+    pk = getattr(person, "pk", None)
+    school = visit.cycle.school.name
+    link = f"Details after sign-in: {base_url}/visits/{visit.pk}/"
+    title = one_line(visit.cycle.title)
+    for room in visit.classrooms.all():
+        if room.host_id == pk:
+            number = _room(visit, room)
+            here = f"{room.section}" + (f", room {number}" if number else "")
+            where = f"Room {number}, {school}" if number else school
+            return f"Hosting: {title}", [f"You host observers in {here}.", link], where
+    for seat in visit.observers.all():
+        if seat.covered_by_id is not None and seat.covered_by_id == pk:
+            lesson = cover_lesson(visit, seat)
+            where = f"Room {lesson.room}, {school}" if lesson.room else school
+            return str(lesson), [link], where
+    rooms = list(visit.classrooms.all())
+    lines = ["You observe.", *(_where(visit, room) for room in rooms), link]
+    where = school
+    if len(rooms) == 1 and (number := _room(visit, rooms[0])):
+        where = f"Room {number}, {school}"
+    return f"Observing: {title}", lines, where
+
+
 def visit_event(visit: Visit, *, person: Person | None = None, base_url: str = "") -> Event:
-    verb, role = _part_of(visit, person)
+    summary, lines, where = _event_text(visit, person, base_url)
     slot = visit.slot
     event = Event()
     event.add("uid", f"visit-{visit.pk}@opendoors")
     event.add("sequence", visit.sequence)
     event.add("dtstamp", visit.updated_at)
-    event.add("summary", f"{verb}: {visit.cycle.title}")
     if slot.starts_at and slot.ends_at:
         zone = ZoneInfo(visit.cycle.school.time_zone)
+        event.add("summary", summary)
         event.add("dtstart", datetime.combine(visit.date, slot.starts_at, tzinfo=zone))
         event.add("dtend", datetime.combine(visit.date, slot.ends_at, tzinfo=zone))
     else:
-        event["summary"] = f"{verb}: {visit.cycle.title} (period {slot.period.label})"
+        event.add("summary", f"{summary} (period {one_line(slot.period.label)})")
         event.add("dtstart", visit.date)
         event.add("dtend", visit.date + timedelta(days=1))
-    event.add("description", _description(visit, role, base_url))
-    event.add("location", visit.cycle.school.name)
+    event.add("description", "\n".join(lines))
+    event.add("location", where)
     if visit.status == VisitStatus.CANCELLED:
         event.add("status", "CANCELLED")
     return event
+
+
+def _covers_only(visits: list[Visit], person: Person | None) -> bool:
+    pk = getattr(person, "pk", None)
+    return (
+        pk is not None
+        and bool(visits)
+        and all(
+            any(seat.covered_by_id == pk for seat in v.observers.all())
+            and not any(room.host_id == pk for room in v.classrooms.all())
+            and not any(seat.person_id == pk for seat in v.observers.all())
+            for v in visits
+        )
+    )
 
 
 def calendar_bytes(
@@ -81,7 +136,9 @@ def calendar_bytes(
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # A cover's one-visit calendar is not named after the cycle they take no part in.
+    one_visit_cover = len(visits) == 1 and _covers_only(visits, person)
+    calendar.add("x-wr-calname", "OpenDoors cover" if one_visit_cover else one_line(name))
     for visit in visits:
         calendar.add_component(visit_event(visit, person=person, base_url=base_url))
     calendar.add_missing_timezones()

@@ -4,15 +4,21 @@ An entry's id is made on the device. Sending the same entry again stores
 nothing new ("duplicate"); the same id with different content is a "conflict",
 answered with the stored version so that the phone can keep both. Each entry is
 judged on its own: one bad entry does not lose the others.
+
+An entry belongs to the person who captured it, whoever is signed in when it is sent: an
+entry of someone else is "not_yours", stored nowhere, and waits on the phone for its author.
+A time outside the visit's window (a phone's clock set to year 9999 or year 1) is refused
+with a reason, before it reaches a database that would store it and then fail every read.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from inquiry.models import LookFor
 from schools.models import Person
@@ -28,6 +34,8 @@ NEEDS_TEXT = {
 }
 TALK_FIELDS = ("teacher_talk_seconds", "student_talk_seconds", "silence_seconds")
 MAX_LENGTH = {"label": 200, "text": 5000}
+# A phone's clock set by hand can run minutes fast, or an hour after a daylight-saving change.
+CLOCK_SKEW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Entry:
     teacher_talk_seconds: int | None = None
     student_talk_seconds: int | None = None
     silence_seconds: int | None = None
+    # Who captured it, as the phone says; None for entries recorded on the server (the demo).
+    author: int | None = None
 
     def fingerprint(self) -> str:
         content = {
@@ -62,7 +72,7 @@ class Entry:
 @dataclass
 class Outcome:
     id: UUID
-    status: str  # "stored", "duplicate", "conflict" or "refused"
+    status: str  # "stored", "duplicate", "conflict", "refused" or "not_yours"
     message: str = ""
     server: Evidence | None = None
 
@@ -79,7 +89,34 @@ def storable_text(value: str) -> str | None:
     return None
 
 
-def entry_problem(entry: Entry, rooms: dict[int, VisitClassroom], look_fors: set[int]) -> str:
+def recorded_window(*, visit: Visit, now: datetime) -> tuple[datetime, datetime]:
+    """When an entry of this visit can have been recorded: from the day before the visit (or
+    before it was planned, for a visit moved to a later day) until now, give or take a clock
+    that runs a little fast."""
+    day_before = datetime.combine(visit.date - timedelta(days=1), time.min, tzinfo=UTC)
+    return min(day_before, visit.created_at - timedelta(days=1)), now + CLOCK_SKEW
+
+
+def time_problem(recorded_at: datetime, window: tuple[datetime, datetime]) -> str:
+    """Why this time cannot be an entry's, or "". Compared as given, never converted: a time
+    near year 1 or 9999 has no UTC equivalent."""
+    if recorded_at.utcoffset() is None:
+        return "the time it was recorded has no time zone (send it like 2025-03-03T09:05:00Z)"
+    shown = recorded_at.isoformat(timespec="minutes")
+    earliest, latest = window
+    if recorded_at < earliest:
+        return f"recorded at {shown}, before this visit: check this phone's date and time"
+    if recorded_at > latest:
+        return f"recorded at {shown}, later than now: check this phone's date and time"
+    return ""
+
+
+def entry_problem(
+    entry: Entry,
+    rooms: dict[int, VisitClassroom],
+    look_fors: set[int],
+    window: tuple[datetime, datetime],
+) -> str:
     """Why this entry cannot be stored, in words for the observer; "" when it can."""
     if entry.classroom not in rooms:
         return f"classroom {entry.classroom} is not part of this visit"
@@ -104,7 +141,7 @@ def entry_problem(entry: Entry, rooms: dict[int, VisitClassroom], look_fors: set
         getattr(entry, name) is None for name in TALK_FIELDS
     ):
         return "talk time needs teacher, student and silence seconds"
-    return ""
+    return time_problem(entry.recorded_at, window)
 
 
 def _judge_existing(entry: Entry, author: Person, fingerprint: str) -> Outcome:
@@ -142,13 +179,28 @@ def _store(entry: Entry, author: Person, room: VisitClassroom) -> Outcome:
     return Outcome(entry.id, "stored", server=stored)
 
 
+def not_yours(entry: Entry) -> Outcome:
+    """An entry captured by someone other than the person signed in now: stored nowhere, so
+    that it stays on the phone until its author signs in again."""
+    return Outcome(
+        entry.id,
+        "not_yours",
+        "captured by someone else on this phone: it waits for them to sign in again",
+    )
+
+
 def evidence_record(*, visit: Visit, author: Person, entries: list[Entry]) -> list[Outcome]:
     """Store what an observer captured; each entry gets its own outcome."""
-    rooms = {room.pk: room for room in visit.classrooms.all()}
+    # A removed host's classroom still takes entries that were waiting on a phone.
+    rooms = {room.pk: room for room in VisitClassroom.including_removed.filter(visit=visit)}
     look_fors = set(LookFor.objects.filter(cycle=visit.cycle).values_list("pk", flat=True))
+    window = recorded_window(visit=visit, now=timezone.now())
     outcomes = []
     for entry in entries:
-        problem = entry_problem(entry, rooms, look_fors)
+        if entry.author is not None and entry.author != author.pk:
+            outcomes.append(not_yours(entry))
+            continue
+        problem = entry_problem(entry, rooms, look_fors, window)
         if problem:
             outcomes.append(Outcome(entry.id, "refused", problem))
         else:

@@ -8,6 +8,7 @@ as free or needing cover, with the colleagues free to cover them.
 from django import forms
 
 from inquiry.models import Cycle, ParticipantRole
+from opendoors.fields import IdChoiceField, IdsChoiceField
 from schools.models import Person, Slot, Term
 
 from .models import Debrief
@@ -25,22 +26,27 @@ def _people(cycle: Cycle, role: str):
 
 class VisitPlanForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    hosts = forms.ModelMultipleChoiceField(
+    hosts = IdsChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Hosts"
     )
-    slot = forms.ModelChoiceField(
+    slot = IdChoiceField(
         queryset=Slot.objects.none(),
         widget=forms.RadioSelect,
         label="Period",
         error_messages={"invalid_choice": "Choose one of the periods in which the hosts teach."},
     )
-    observers = forms.ModelMultipleChoiceField(
+    observers = IdsChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Observers"
     )
+    confirm_removal = forms.BooleanField(
+        required=False,
+        label="Yes, remove the hosts I unticked: what was captured in their classrooms stays "
+        "with the group and them",
+    )
 
-    def __init__(self, *args, cycle: Cycle, term: Term, staff, **kwargs):
+    def __init__(self, *args, cycle: Cycle, term: Term, covers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cycle, self.term, self.staff = cycle, term, list(staff)
+        self.cycle, self.term, self.covers = cycle, term, list(covers)
         self.fields["hosts"].queryset = _people(cycle, ParticipantRole.HOST)
         self.fields["observers"].queryset = _people(cycle, ParticipantRole.OBSERVER)
         self.fields["slot"].queryset = Slot.objects.filter(term=term).select_related(
@@ -83,7 +89,7 @@ class VisitPlanForm(forms.Form):
         self.availability = availability_in(slot, on, observers, exclude=exclude)
         free = [
             a.person
-            for a in availability_in(slot, on, self.staff, exclude=exclude)
+            for a in availability_in(slot, on, self.covers, exclude=exclude)
             if a.state == "free" and a.person.pk not in in_visit
         ]
         choices = [("", "Choose who covers"), (SUBSTITUTE, "A substitute")]
@@ -107,14 +113,14 @@ class VisitPlanForm(forms.Form):
         if taught is None:
             self.add_error("slot", "Choose a period in which every chosen host teaches.")
             return cleaned
-        staff = {p.pk: p for p in self.staff}
+        covers = {p.pk: p for p in self.covers}
         seats = []
         for person in observers:
             cover = cleaned.get(f"cover_{person.pk}") or ""
             seats.append(
                 ObserverPlan(
                     person=person,
-                    covered_by=staff.get(int(cover)) if cover.isdigit() else None,
+                    covered_by=covers.get(int(cover)) if cover.isdigit() else None,
                     substitute=cover == SUBSTITUTE,
                 )
             )

@@ -37,15 +37,35 @@ class Visit(models.Model):
         return f"{self.cycle} · {self.date:%a %b %-d} · period {self.slot.period}"
 
 
+class ClassroomsInVisit(models.Manager):
+    """The classrooms a visit holds now: a host removed after capture is not among them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class VisitClassroom(models.Model):
-    """A host's class that the visit's observers see; labelled A, B, C in rounds and walks."""
+    """A host's class that the visit's observers see; labelled A, B, C in rounds and walks.
+
+    A host removed from a visit after evidence was captured (or read) in their class stays
+    here with `removed_at` set, so that what was captured stays with the group and the host.
+    `objects` (and `visit.classrooms`) leave such classrooms out: scheduling, calendars and
+    capture setup see the visit as it is now; `including_removed` is for reading evidence.
+    """
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="classrooms")
     host = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hosted_visits")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    including_removed = models.Manager()
+    objects = ClassroomsInVisit()
 
     class Meta:
+        default_manager_name = "objects"
+        # Forward relations (evidence.classroom) must reach removed classrooms too.
+        base_manager_name = "including_removed"
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["visit", "host"], name="host_once_per_visit"),
@@ -78,6 +98,38 @@ class VisitObserver(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class CommitmentRole(models.TextChoices):
+    HOST = "host", "Hosting"
+    OBSERVER = "observer", "Observing"
+    COVER = "cover", "Covering"
+
+
+class Commitment(models.Model):
+    """One person's part in a scheduled visit, in one slot on one date.
+
+    The unique constraint is the rule "nobody has two commitments in one slot", held by the
+    database: two coaches placing clashing visits at the same moment cannot both succeed
+    (`visits.rules` names the clash in words; this makes it impossible to slip through).
+    Rows exist only for scheduled visits: cancelling a visit frees its people.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="commitments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=CommitmentRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "date", "slot"], name="one_commitment_per_person_and_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_role_display().lower()} on {self.date}"
 
 
 def new_feed_token() -> str:
@@ -116,7 +168,8 @@ class Evidence(models.Model):
     """
 
     id = models.UUIDField(primary_key=True)
-    classroom = models.ForeignKey(VisitClassroom, on_delete=models.CASCADE, related_name="evidence")
+    # PROTECT: no schedule change may delete what an observer captured (DESIGN.md).
+    classroom = models.ForeignKey(VisitClassroom, on_delete=models.PROTECT, related_name="evidence")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     look_for = models.ForeignKey(
@@ -143,7 +196,8 @@ class Evidence(models.Model):
 class EvidenceRead(models.Model):
     """Someone other than its author or host read a classroom's evidence: the host sees this."""
 
-    classroom = models.ForeignKey(VisitClassroom, on_delete=models.CASCADE, related_name="reads")
+    # PROTECT: the host's log of who read their classroom outlives any schedule change.
+    classroom = models.ForeignKey(VisitClassroom, on_delete=models.PROTECT, related_name="reads")
     reader = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence_reads")
     where = models.CharField(max_length=40)
     at = models.DateTimeField(auto_now_add=True)

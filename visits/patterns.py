@@ -1,11 +1,14 @@
 """Patterns across a visit's classrooms, for the debrief: look-for frequency, talk time,
 tallies, and quotes grouped by look-for. Classrooms are letters, never teachers' names.
 
-Three queries, however many entries were captured.
+Three queries, however many entries were captured. The entries come from
+`opendoors.access.evidence_visible_to`: this module never fetches evidence itself.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
 
 from inquiry.models import LookFor
 
@@ -66,14 +69,18 @@ class Patterns:
         return any(sum(c.talk) for c in self.classrooms)
 
 
-def visit_patterns(visit: Visit) -> Patterns:
-    rooms = list(visit.classrooms.select_related("section"))
+def visit_patterns(
+    visit: Visit, *, rooms: QuerySet[VisitClassroom], evidence: QuerySet[Evidence]
+) -> Patterns:
+    """Patterns over the classrooms and entries the reader may see (both from access)."""
+    rooms = list(rooms.select_related("section").order_by("position", "id"))
     by_room = {room.pk: ClassroomPattern(room) for room in rooms}
     look_fors = list(LookFor.objects.filter(cycle_id=visit.cycle_id, retired=False))
     quotes: dict[int, list[Evidence]] = defaultdict(list)
     others: list[Evidence] = []
     tally_labels: list[str] = []
-    entries = list(Evidence.objects.filter(classroom__visit=visit).order_by("recorded_at"))
+    # An entry outside the rooms given is not the reader's to see.
+    entries = [e for e in evidence.order_by("recorded_at") if e.classroom_id in by_room]
     for entry in entries:
         pattern = by_room[entry.classroom_id]
         entry.classroom = pattern.classroom  # the quote's letter, without a query per quote

@@ -30,6 +30,35 @@ class ProposeForm(forms.Form):
         return day - timedelta(days=day.weekday())
 
 
+class ProposalChangeForm(forms.Form):
+    """One edit of a proposal: remove or move one of its visits, or add reciprocal visits.
+    The visit and the slot must be ones the page offered."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ("remove", "move", "reciprocal")])
+    key = forms.CharField(required=False, max_length=300)
+    slot = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, rows: list[proposals.ProposedVisit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = {row.key: row for row in rows}
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action in (None, "reciprocal"):
+            return cleaned
+        row = self.rows.get(cleaned.get("key", ""))
+        if row is None:
+            raise ValidationError("That visit is no longer in the proposal: reload the page.")
+        cleaned["row"] = row
+        if action == "move":
+            day, _, period = cleaned.get("slot", "").partition("|")
+            if (day, period) not in row.moves:
+                raise ValidationError("Choose one of the periods offered for that visit.")
+            cleaned["day"], cleaned["period"] = day, period
+        return cleaned
+
+
 @require_POST
 @login_required
 def propose(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -53,6 +82,16 @@ def _progress(proposal) -> int:
     return min(99, int(100 * elapsed / max(proposal.time_limit, 1)))
 
 
+@require_POST
+@login_required
+def proposal_retry(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Solve again a proposal that failed or stalled (its worker stopped)."""
+    item = access.proposal_for_facilitator(request.user, proposal_id)
+    if not proposals.proposal_retry(proposal=item):
+        messages.error(request, "This proposal is neither failed nor stalled: nothing to retry.")
+    return redirect("visits:proposal", proposal_id=item.pk)
+
+
 @require_GET
 @login_required
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
@@ -67,6 +106,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "rows": [(row, _described(row, names)) for row in rows],
         "unscheduled": item.plan.get("unscheduled", []) if item.plan else [],
         "progress": _progress(item),
+        "stalled": proposals.proposal_stalled(item),
     }
     template = "visits/_proposal.html" if request.htmx else "visits/proposal.html"
     return render(request, template, context)
@@ -97,23 +137,28 @@ def proposal_json(request: HttpRequest, proposal_id: int) -> JsonResponse:
 def proposal_change(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Remove or move one proposed visit; the change is re-checked before it is kept."""
     item = access.proposal_for_facilitator(request.user, proposal_id)
-    key = request.POST.get("key", "")
+    form = ProposalChangeForm(
+        request.POST, rows=proposals.proposed_visits(item) if item.plan else []
+    )
     try:
         if item.status != ProposalStatus.READY:
             raise ValidationError("Only a proposal that is ready can be changed.")
-        if request.POST.get("action") == "reciprocal":
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        action = form.cleaned_data["action"]
+        if action == "reciprocal":
             found = proposals.proposal_reciprocate(proposal=item)
             messages.success(request, f"{found} reciprocal visits added.")
             return redirect("visits:proposal", proposal_id=item.pk)
-        if request.POST.get("action") == "remove":
+        key = form.cleaned_data["row"].key
+        if action == "remove":
             proposals.proposal_remove(proposal=item, key=key)
         else:
-            day, _, period = request.POST.get("slot", "").partition("|")
+            day, period = form.cleaned_data["day"], form.cleaned_data["period"]
             proposals.proposal_move(proposal=item, key=key, day=day, period=period)
         messages.success(request, "Changed and checked.")
-    except (ValidationError, KeyError, ValueError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Not changed: {text}")
+    except ValidationError as error:
+        messages.error(request, "Not changed: " + " ".join(error.messages))
     return redirect("visits:proposal", proposal_id=item.pk)
 
 
@@ -121,12 +166,12 @@ def proposal_change(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 def proposal_publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
     item = access.proposal_for_facilitator(request.user, proposal_id)
-    if item.status != ProposalStatus.READY:
-        messages.error(request, "Only a proposal that is ready can be published.")
-        return redirect("visits:proposal", proposal_id=item.pk)
     try:
         placed = proposals.proposal_publish(proposal=item)
     except ValidationError as error:
+        if getattr(error, "code", None) == "not_ready":
+            messages.info(request, error.messages[0])
+            return redirect("visits:proposal", proposal_id=item.pk)
         messages.error(request, "Nothing was published: " + " ".join(error.messages))
         return redirect("visits:proposal", proposal_id=item.pk)
     messages.success(request, f"{placed} visits published; everyone in them gets an email.")

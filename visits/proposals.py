@@ -7,9 +7,11 @@ rules as a visit placed by hand, all or nothing.
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 import scheduler
 from inquiry.models import Cycle
@@ -57,6 +59,41 @@ def proposal_start(
     )
     transaction.on_commit(lambda: proposal_solve.enqueue(proposal.pk))
     return proposal
+
+
+# How long past its time limit a solve may run, or a proposal wait in the queue, before the
+# page calls it stalled (the worker was killed or is not running) and offers to try again.
+SOLVE_GRACE = timedelta(minutes=2)
+QUEUE_STALLS_AFTER = timedelta(minutes=5)
+
+
+def proposal_stalled(proposal: Proposal, *, now: datetime | None = None) -> bool:
+    """Queued or solving for longer than any solve takes: nobody is working on it.
+
+    Read from the fields a proposal already has: `started_at` is when it was queued again
+    (a retry) or when the solve began."""
+    now = now or timezone.now()
+    since = proposal.started_at or proposal.created_at
+    if proposal.status == ProposalStatus.QUEUED:
+        return now - since > QUEUE_STALLS_AFTER
+    if proposal.status == ProposalStatus.SOLVING:
+        return now - since > timedelta(seconds=proposal.time_limit) + SOLVE_GRACE
+    return False
+
+
+def proposal_retry(*, proposal: Proposal) -> bool:
+    """Solve a failed or stalled proposal again. A worker still running the old solve can no
+    longer write its result (it checks the start time it wrote). Returns whether queued."""
+    from .tasks import proposal_solve
+
+    if proposal.status != ProposalStatus.FAILED and not proposal_stalled(proposal):
+        return False
+    updated = Proposal.objects.filter(
+        pk=proposal.pk, status=proposal.status, started_at=proposal.started_at
+    ).update(status=ProposalStatus.QUEUED, message="", started_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: proposal_solve.enqueue(proposal.pk))
+    return bool(updated)
 
 
 def _key(visit: scheduler.Visit) -> str:
@@ -126,10 +163,19 @@ def _free_colleagues(problem: scheduler.Problem, plan: scheduler.Plan, day: str,
     """Teachers with no lesson, duty or part in the plan in that slot: who could cover."""
     taken = {m.teacher for m in problem.meetings if (m.day, m.period) == (day, period)}
     taken |= {u.teacher for u in problem.unavailable if (u.day, u.period) == (day, period)}
+    covering: dict[str, int] = defaultdict(int)
     for v in plan.visits:
         if (v.day, v.period) == (day, period):
             taken |= {v.observer, v.host, v.cover or ""}
-    return [t.id for t in problem.teachers if t.id not in taken]
+        if v.cover:
+            covering[v.cover] += 1
+    return [
+        t.id
+        for t in problem.teachers
+        if t.id not in taken
+        # Within the contract's limit (0 for those who do not cover: leaders, facilitators).
+        and (problem.max_coverages(t.id) is None or covering[t.id] < problem.max_coverages(t.id))
+    ]
 
 
 def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> None:
@@ -188,12 +234,23 @@ def proposal_reciprocate(*, proposal: Proposal) -> int:
 
 @transaction.atomic
 def proposal_publish(*, proposal: Proposal) -> int:
-    """Place every proposed visit, or none: each is checked like a visit placed by hand."""
+    """Place every proposed visit, or none: each is checked like a visit placed by hand.
+
+    Published once: the status moves from ready to published in one conditional update, so a
+    double click or a second coach waits for the first and then finds nothing to publish."""
+    claimed = Proposal.objects.filter(pk=proposal.pk, status=ProposalStatus.READY).update(
+        status=ProposalStatus.PUBLISHED
+    )
+    if not claimed:
+        raise ValidationError(
+            "This proposal is already published (or is not ready): its visits are on the "
+            "cycle's Visits page.",
+            code="not_ready",
+        )
     plan = scheduler.plan_from_json(proposal.plan)
     placed = 0
     for visit_plan in plan_visits(proposal.cycle, plan, monday=proposal.monday):
         visit_schedule(cycle=proposal.cycle, plan=visit_plan)
         placed += 1
     proposal.status = ProposalStatus.PUBLISHED
-    proposal.save(update_fields=["status"])
     return placed

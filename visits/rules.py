@@ -8,8 +8,11 @@ free, and nobody has two commitments in one slot.
 from dataclasses import dataclass, field
 from datetime import date as Date
 
+from django.db.models import Q, QuerySet
+
+from inquiry.models import Cycle, ParticipantRole
 from schools.importers.ordering import weekday_of
-from schools.models import Meeting, Person, Section, Slot, Unavailability
+from schools.models import Meeting, Person, Role, Section, Slot, Unavailability
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
@@ -52,6 +55,22 @@ def commitments(*, slot: Slot, on: Date, exclude: Visit | None = None) -> dict[i
         if seat.covered_by_id:
             busy[seat.covered_by_id] = f"covering for {seat.person} (“{seat.visit.cycle}”)"
     return busy
+
+
+def cover_candidates(cycle: Cycle) -> QuerySet[Person]:
+    """Who may cover a class during this cycle's visits: the school's teachers, and the staff
+    its settings add (assistants, say), who can sign in; never the cycle's facilitators (their
+    part is in every visit). Covering is no part of a leader's role. Whether they are free
+    then, and not in the visit itself, is checked per slot."""
+    facilitators = cycle.participants.filter(role=ParticipantRole.FACILITATOR).values("person")
+    teachers = Q(memberships__school=cycle.school, memberships__role=Role.TEACHER)
+    extra = Q(pk__in=cycle.school.cover_staff.values("pk"))
+    return (
+        Person.objects.filter(teachers | extra, is_active=True)
+        .exclude(pk__in=facilitators)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def lessons_in(slot: Slot, people: set[int]) -> dict[int, list[Meeting]]:
@@ -111,7 +130,7 @@ def _host_problems(plan: VisitPlan, lessons: dict[int, list[Meeting]]) -> list[s
     return problems
 
 
-def _observer_problems(plan, lessons, duties) -> list[str]:
+def _observer_problems(plan, lessons, duties, allowed_covers: set[int] | None) -> list[str]:
     problems = []
     covering: dict[int, Person] = {}
     in_visit = {h.pk for h, _ in plan.classrooms} | {o.person.pk for o in plan.observers}
@@ -132,7 +151,12 @@ def _observer_problems(plan, lessons, duties) -> list[str]:
                 f"{cover} cannot cover both {covering[cover.pk]} and {person} in one period."
             )
         covering[cover.pk] = person
-        if cover.pk in in_visit:
+        if allowed_covers is not None and cover.pk not in allowed_covers:
+            problems.append(
+                f"{cover} cannot cover {person}: covers are teachers of the school with no part "
+                "in this cycle's visits."
+            )
+        elif cover.pk in in_visit:
             problems.append(f"{cover} is in this visit and cannot also cover {person}.")
         elif cover.pk in lessons:
             problems.append(
@@ -144,14 +168,21 @@ def _observer_problems(plan, lessons, duties) -> list[str]:
 
 
 def visit_plan_problems(
-    plan: VisitPlan, *, pair: bool = False, exclude: Visit | None = None
+    plan: VisitPlan,
+    *,
+    pair: bool = False,
+    exclude: Visit | None = None,
+    allowed_covers: set[int] | None = None,
 ) -> list[str]:
-    """Everything wrong with placing this visit, each clash named; empty when it fits."""
+    """Everything wrong with placing this visit, each clash named; empty when it fits.
+    `allowed_covers` (see `cover_candidates`) are who may cover, when given."""
     people = plan.people()
     lessons = lessons_in(plan.slot, people)
     duties = duties_in(plan.slot, people)
     problems = _day_problems(plan) + _shape_problems(plan, pair)
-    problems += _host_problems(plan, lessons) + _observer_problems(plan, lessons, duties)
+    problems += _host_problems(plan, lessons) + _observer_problems(
+        plan, lessons, duties, allowed_covers
+    )
     busy = commitments(slot=plan.slot, on=plan.date, exclude=exclude)
     names = {h.pk: h for h, _ in plan.classrooms} | {o.person.pk: o.person for o in plan.observers}
     names |= {o.covered_by.pk: o.covered_by for o in plan.observers if o.covered_by}

@@ -20,7 +20,7 @@ from schools.models import Meeting, Person, School, Section, Slot, Unavailabilit
 from schools.selectors import term_current
 
 from .models import Visit, VisitObserver, VisitStatus
-from .rules import ObserverPlan, VisitPlan
+from .rules import ObserverPlan, VisitPlan, cover_candidates
 
 # Rounds and walks visit several classrooms in one period; a lab opens one.
 CLASSROOMS = {Structure.ROUNDS: 3, Structure.WALK: 3, Structure.LAB: 1}
@@ -44,8 +44,9 @@ def week_dates(school: School, monday: date) -> dict[str, date]:
 
 
 def _teachers(
-    school: School, meetings: list[Meeting], coverage_left: dict[str, int]
+    cycle: Cycle, meetings: list[Meeting], coverage_left: dict[str, int]
 ) -> list[scheduler.Teacher]:
+    school = cycle.school
     subjects: dict[int, set[str]] = defaultdict(set)
     grades: dict[int, set[str]] = defaultdict(set)
     for m in meetings:
@@ -53,6 +54,7 @@ def _teachers(
             subjects[m.teacher_id].add(m.section.subject)
         grades[m.teacher_id].update(m.section.grades)
     staff = Person.objects.filter(memberships__school=school).distinct()
+    covers = set(cover_candidates(cycle).values_list("pk", flat=True))
     return [
         scheduler.Teacher(
             id=str(p.pk),
@@ -60,7 +62,8 @@ def _teachers(
             subjects=tuple(sorted(subjects[p.pk])),
             grades=tuple(sorted(grades[p.pk])),
             years=p.years_of_experience,
-            max_coverages=coverage_left.get(str(p.pk)),
+            # Not a cover (a leader, a facilitator of this cycle): none to give.
+            max_coverages=coverage_left.get(str(p.pk)) if p.pk in covers else 0,
         )
         for p in staff
     ]
@@ -196,7 +199,7 @@ def _week_problem(cycle: Cycle, *, monday: date) -> scheduler.Problem:
     return scheduler.Problem(
         days=tuple(d for d in dates),
         periods=tuple(term.periods.values_list("label", flat=True)),
-        teachers=tuple(_teachers(school, meetings, coverage_left(school, monday))),
+        teachers=tuple(_teachers(cycle, meetings, coverage_left(school, monday))),
         meetings=tuple(
             scheduler.Meeting(
                 teacher=str(m.teacher_id),

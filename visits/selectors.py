@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from schools.importers.ordering import weekday_of
 from schools.models import Meeting, Person, Slot, Term
 
-from .models import Visit, VisitStatus
+from .models import Visit, VisitClassroom, VisitStatus
 from .rules import commitments, duties_in, lessons_in
 
 
@@ -113,3 +113,27 @@ def availability_in(slot: Slot, on: Date, people: list[Person], exclude=None) ->
         else:
             states.append(Availability(person, "free"))
     return states
+
+
+def hosts_with_evidence(visit: Visit) -> dict[int, int]:
+    """Host id -> entries captured in their classroom, for the classrooms the visit holds now
+    (counted by `opendoors.access`, the one place that reads evidence)."""
+    from opendoors.access import evidence_entries_per_host
+
+    return evidence_entries_per_host(visit)
+
+
+def classrooms_left_by(host: Person) -> list[VisitClassroom]:
+    """Classrooms a host was removed from after capture: what was captured stays theirs to read."""
+    return list(
+        VisitClassroom.including_removed.filter(host=host, removed_at__isnull=False)
+        .select_related("visit__cycle", "visit__slot__period")
+        .order_by("-visit__date")
+    )
+
+
+def classroom_has_evidence(room: VisitClassroom) -> bool:
+    """Whether anything was captured in a classroom (asked of `opendoors.access`)."""
+    from opendoors import access
+
+    return access.classroom_has_evidence(room)

@@ -1,15 +1,26 @@
 """Placing, changing and cancelling visits, and the people's calendar feeds."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from inquiry.models import Cycle
 from inquiry.structures import Grouping
 from schools.models import Person
 
-from .models import CalendarFeed, Visit, VisitClassroom, VisitObserver, VisitStatus, new_feed_token
-from .rules import VisitPlan, visit_plan_problems
+from .models import (
+    CalendarFeed,
+    Commitment,
+    CommitmentRole,
+    Visit,
+    VisitClassroom,
+    VisitObserver,
+    VisitStatus,
+    new_feed_token,
+)
+from .rules import VisitPlan, cover_candidates, visit_plan_problems
+from .selectors import classroom_has_evidence, hosts_with_evidence
 
 
 def _people_of(visit: Visit) -> set[int]:
@@ -24,7 +35,64 @@ def _notify(visit: Visit, change: str, people: set[int]) -> None:
     transaction.on_commit(lambda: visit_notify.enqueue(visit.pk, change, sorted(people)))
 
 
-def _fill(visit: Visit, plan: VisitPlan) -> None:
+def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None = None) -> None:
+    covers = set(cover_candidates(cycle).values_list("pk", flat=True))
+    problems = visit_plan_problems(
+        plan, pair=cycle.grouping == Grouping.PAIR, exclude=exclude, allowed_covers=covers
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _commitments_hold(visit: Visit, plan: VisitPlan) -> None:
+    """Write each person's commitment in the slot. The database refuses a second one, so a
+    clashing visit placed at the same moment by someone else cannot slip past the check."""
+    rows = [
+        Commitment(
+            visit=visit, person=host, date=plan.date, slot=plan.slot, role=CommitmentRole.HOST
+        )
+        for host, _ in plan.classrooms
+    ]
+    for seat in plan.observers:
+        rows.append(
+            Commitment(
+                visit=visit,
+                person=seat.person,
+                date=plan.date,
+                slot=plan.slot,
+                role=CommitmentRole.OBSERVER,
+            )
+        )
+        if seat.covered_by is not None:
+            rows.append(
+                Commitment(
+                    visit=visit,
+                    person=seat.covered_by,
+                    date=plan.date,
+                    slot=plan.slot,
+                    role=CommitmentRole.COVER,
+                )
+            )
+    # One order for every writer, so that two clashing placements wait, never deadlock.
+    rows.sort(key=lambda row: row.person.pk)
+    try:
+        with transaction.atomic():
+            Commitment.objects.bulk_create(rows)
+    except IntegrityError:
+        # The other visit is committed by now, so the check names the clash.
+        _refuse_if_it_clashes(visit.cycle, plan, exclude=visit)
+        raise ValidationError(
+            "Someone in this visit was just given another commitment in that period. "
+            "Check the visit and place it again."
+        ) from None
+
+
+@transaction.atomic
+def visit_schedule(*, cycle: Cycle, plan: VisitPlan, notify: bool = True) -> Visit:
+    """Place a visit in the master schedule, or refuse it with every clash named.
+    `notify=False` is for loading data (the demo) that nobody should be emailed about."""
+    _refuse_if_it_clashes(cycle, plan)
+    visit = Visit.objects.create(cycle=cycle, date=plan.date, slot=plan.slot)
     VisitClassroom.objects.bulk_create(
         VisitClassroom(visit=visit, host=host, section=section, position=i)
         for i, (host, section) in enumerate(plan.classrooms)
@@ -35,50 +103,96 @@ def _fill(visit: Visit, plan: VisitPlan) -> None:
         )
         for o in plan.observers
     )
-
-
-def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None = None) -> None:
-    problems = visit_plan_problems(plan, pair=cycle.grouping == Grouping.PAIR, exclude=exclude)
-    if problems:
-        raise ValidationError(problems)
-
-
-@transaction.atomic
-def visit_schedule(*, cycle: Cycle, plan: VisitPlan, notify: bool = True) -> Visit:
-    """Place a visit in the master schedule, or refuse it with every clash named.
-    `notify=False` is for loading data (the demo) that nobody should be emailed about."""
-    _refuse_if_it_clashes(cycle, plan)
-    visit = Visit.objects.create(cycle=cycle, date=plan.date, slot=plan.slot)
-    _fill(visit, plan)
+    _commitments_hold(visit, plan)
     if notify:
         _notify(visit, "scheduled", plan.people())
     return visit
 
 
+def _classrooms_keep(visit: Visit, plan: VisitPlan) -> None:
+    """Classrooms follow the plan without losing what was captured in them: a host who stays
+    keeps their classroom (its evidence, reads and letter); a new host takes the first free
+    letter; a host who leaves is removed, or kept aside when their classroom has evidence."""
+    rooms = {room.host_id: room for room in VisitClassroom.including_removed.filter(visit=visit)}
+    staying = {host.pk for host, _ in plan.classrooms}
+    for host_id, room in rooms.items():
+        if host_id in staying or room.removed_at is not None:
+            continue
+        if classroom_has_evidence(room) or room.reads.exists():
+            room.removed_at = timezone.now()
+            room.save(update_fields=["removed_at"])
+        else:
+            room.delete()
+    taken = set(
+        VisitClassroom.including_removed.filter(visit=visit).values_list("position", flat=True)
+    )
+    for host, section in plan.classrooms:
+        room = rooms.get(host.pk)
+        if room is not None:
+            room.section, room.removed_at = section, None
+            room.save(update_fields=["section", "removed_at"])
+            continue
+        position = next(i for i in range(len(taken) + 1) if i not in taken)
+        taken.add(position)
+        VisitClassroom.objects.create(visit=visit, host=host, section=section, position=position)
+
+
+def _observers_keep(visit: Visit, plan: VisitPlan) -> None:
+    seats = {seat.person_id: seat for seat in visit.observers.all()}
+    for o in plan.observers:
+        seat = seats.pop(o.person.pk, None) or VisitObserver(visit=visit, person=o.person)
+        seat.covered_by, seat.substitute = o.covered_by, o.substitute
+        seat.save()
+    VisitObserver.objects.filter(pk__in=[seat.pk for seat in seats.values()]).delete()
+
+
 @transaction.atomic
-def visit_change(*, visit: Visit, plan: VisitPlan) -> Visit:
-    """Move a visit or change its people; everyone before and after hears of it."""
+def visit_change(
+    *, visit: Visit, plan: VisitPlan, remove_hosts_with_evidence: bool = False
+) -> Visit:
+    """Move a visit or change its people; everyone before and after hears of it.
+
+    Nothing captured is lost: classrooms that stay keep their evidence, and a host removed
+    after capture stays reachable (to the group and that host) as a removed classroom. Removing
+    such a host must be confirmed (`remove_hosts_with_evidence`)."""
     Visit.objects.select_for_update().filter(pk=visit.pk).first()
     _refuse_if_it_clashes(visit.cycle, plan, exclude=visit)
+    staying = {host.pk for host, _ in plan.classrooms}
+    leaving = {h: n for h, n in hosts_with_evidence(visit).items() if h not in staying}
+    if leaving and not remove_hosts_with_evidence:
+        people = {p.pk: str(p) for p in Person.objects.filter(pk__in=leaving)}
+        raise ValidationError(
+            [
+                f"{people[h]}'s classroom already has {n} captured "
+                f"{'entry' if n == 1 else 'entries'}. They stay with the visit's group and "
+                f"{people[h]}; confirm that {people[h]} leaves this visit."
+                for h, n in sorted(leaving.items())
+            ],
+            code="confirm_removal",
+        )
     before = _people_of(visit)
-    visit.classrooms.all().delete()
-    visit.observers.all().delete()
     visit.date, visit.slot = plan.date, plan.slot
     visit.sequence = F("sequence") + 1
     visit.save(update_fields=["date", "slot", "sequence", "updated_at"])
     visit.refresh_from_db()
-    _fill(visit, plan)
+    _classrooms_keep(visit, plan)
+    _observers_keep(visit, plan)
+    visit.commitments.all().delete()
+    if visit.status == VisitStatus.SCHEDULED:
+        _commitments_hold(visit, plan)
     _notify(visit, "moved", before | plan.people())
     return visit
 
 
 @transaction.atomic
 def visit_cancel(*, visit: Visit) -> None:
-    if visit.status == VisitStatus.CANCELLED:
-        return
-    Visit.objects.filter(pk=visit.pk).update(
+    """Cancel a visit: its people are free again in that slot, and what was captured stays."""
+    cancelled = Visit.objects.filter(pk=visit.pk, status=VisitStatus.SCHEDULED).update(
         status=VisitStatus.CANCELLED, sequence=F("sequence") + 1
     )
+    if not cancelled:
+        return
+    visit.commitments.all().delete()
     _notify(visit, "cancelled", _people_of(visit))
 
 

@@ -1,14 +1,18 @@
 """Emails about visits, sent by the task worker so that a page never waits on a mail server."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
 from schools.models import Person
 
-from .calendar import calendar_bytes
+from .calendar import calendar_bytes, one_line
 from .models import Visit
 from .selectors import with_people
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "scheduled": "Visit scheduled",
@@ -31,7 +35,9 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
         lines += ["", f"The look-fors, pre-brief and who is where: {link}"]
     lines += ["", "— OpenDoors"]
     message = EmailMessage(
-        subject=f"{SUBJECTS[change]}: {visit.cycle.title} · {visit.date:%a %b} {visit.date.day}",
+        subject=one_line(
+            f"{SUBJECTS[change]}: {visit.cycle.title} · {visit.date:%a %b} {visit.date.day}"
+        ),
         body="\n".join(lines),
         to=[person.email],
     )
@@ -58,26 +64,42 @@ def visit_notify(visit_id: int, change: str, person_ids: list[int]) -> int:
 
 @task()
 def proposal_solve(proposal_id: int) -> str:
-    """Solve a proposed week with the scheduler; the page shows progress meanwhile."""
+    """Solve a proposed week with the scheduler; the page shows progress meanwhile.
+
+    Every ending is written: ready, or failed with the reason. The solve claims the proposal
+    by moving it from queued to solving at a start time of its own, and writes its result
+    only while both still hold, so a retried proposal is not overwritten by a late worker."""
     from django.utils import timezone
 
     import scheduler
 
     from .models import Proposal, ProposalStatus
 
-    proposal = Proposal.objects.get(pk=proposal_id)
-    Proposal.objects.filter(pk=proposal_id).update(
-        status=ProposalStatus.SOLVING, started_at=timezone.now()
+    started = timezone.now()
+    claimed = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.QUEUED).update(
+        status=ProposalStatus.SOLVING, started_at=started
     )
+    if not claimed:
+        return "skipped"
+    mine = Proposal.objects.filter(
+        pk=proposal_id, status=ProposalStatus.SOLVING, started_at=started
+    )
+    proposal = Proposal.objects.get(pk=proposal_id)
     try:
         problem = scheduler.problem_from_json(proposal.problem)
         plan = scheduler.solve(problem, time_limit=proposal.time_limit)
     except scheduler.ProblemError as error:
-        Proposal.objects.filter(pk=proposal_id).update(
-            status=ProposalStatus.FAILED, message="\n".join(error.messages)
+        mine.update(status=ProposalStatus.FAILED, message="\n".join(error.messages))
+        return "failed"
+    except Exception as error:
+        logger.exception("proposal %s failed", proposal_id)
+        mine.update(
+            status=ProposalStatus.FAILED,
+            message=f"The scheduler stopped with an unexpected error ({type(error).__name__}). "
+            "Try again; if it fails again, tell your administrator.",
         )
         return "failed"
-    Proposal.objects.filter(pk=proposal_id).update(
+    mine.update(
         status=ProposalStatus.READY, plan=scheduler.plan_to_json(plan), message=plan.summary()
     )
     return plan.status

@@ -26,6 +26,9 @@ urlpatterns = [
         name="proposal_change",
     ),
     path(
+        "proposals/<int:proposal_id>/retry/", proposal_views.proposal_retry, name="proposal_retry"
+    ),
+    path(
         "proposals/<int:proposal_id>/publish/",
         proposal_views.proposal_publish,
         name="proposal_publish",

@@ -5,23 +5,27 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inquiry.selectors import school_staff
 from inquiry.structures import DEBRIEF_PROTOCOLS
 from opendoors import access
+from opendoors.security import private_no_store
 from schools.selectors import term_current
 
 from . import services
-from .calendar import calendar_bytes, site_url
+from .calendar import calendar_bytes, cover_lesson, site_url
 from .capture import evidence_reads_log
 from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
 from .models import Debrief, Visit
 from .patterns import visit_patterns
-from .selectors import calendar_visits_for, with_people
+from .rules import cover_candidates
+from .selectors import calendar_visits_for, hosts_with_evidence, with_people
+
+READS_PER_PAGE = 50
 
 
 def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> HttpResponse:
@@ -34,7 +38,7 @@ def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> H
         request.POST if request.method == "POST" else None,
         cycle=cycle,
         term=term,
-        staff=school_staff(cycle.school),
+        covers=cover_candidates(cycle),
         initial=initial,
     )
     if placing and form.is_valid():
@@ -43,7 +47,11 @@ def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> H
                 visit = services.visit_schedule(cycle=cycle, plan=form.cleaned_data["plan"])
                 messages.success(request, "Visit placed. Everyone in it gets an email.")
             else:
-                services.visit_change(visit=visit, plan=form.cleaned_data["plan"])
+                services.visit_change(
+                    visit=visit,
+                    plan=form.cleaned_data["plan"],
+                    remove_hosts_with_evidence=form.cleaned_data["confirm_removal"],
+                )
                 messages.success(request, "Visit changed. Everyone in it gets an email.")
             return redirect("visits:plan", cycle_id=cycle.pk)
         except ValidationError as error:
@@ -55,11 +63,24 @@ def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> H
         "form": form,
         "visits": visits,
         "visit": visit,
+        "captured": _captured_by_host(visit),
         "step": "visits",
         "days": list(term.days.values_list("label", flat=True)),
     }
     status = 400 if placing and form.errors else 200
     return render(request, "visits/plan.html", context, status=status)
+
+
+def _captured_by_host(visit: Visit | None) -> list[tuple[object, int]]:
+    """(host, entries) for the visit's classrooms that hold evidence: removing them is asked."""
+    if visit is None:
+        return []
+    counts = hosts_with_evidence(visit)
+    return [
+        (room.host, counts[room.host_id])
+        for room in visit.classrooms.select_related("host")
+        if room.host_id in counts
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,6 +95,11 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_participant(request.user, visit_id)
     visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
+    covered = access.seats_covered_only_by(request.user, visit)
+    if covered:
+        # Covering is not taking part: the class to cover, nothing of the visit's learning.
+        context = {"visit": visit, "classes": [cover_lesson(visit, seat) for seat in covered]}
+        return render(request, "visits/cover.html", context)
     pre_briefs = {p.host_id: p for p in visit.cycle.pre_briefs.all()}
     context = {
         "visit": visit,
@@ -123,6 +149,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@private_no_store
 def visit_ics(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_participant(request.user, visit_id)
     visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
@@ -133,6 +160,7 @@ def visit_ics(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @require_GET
+@private_no_store
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's private feed: no sign-in, the secret token is the key."""
     person = access.feed_for_token(token).person
@@ -161,6 +189,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@private_no_store
 def capture(request: HttpRequest, visit_id: int) -> HttpResponse:
     """The observer's phone page. It loads its data from the API and keeps working offline."""
     visit = access.visit_for_observer(request.user, visit_id)
@@ -178,6 +207,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@private_no_store
 def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
     visit = access.visit_for_group(request.user, visit_id)
@@ -189,7 +219,11 @@ def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
         form.save()
         messages.success(request, "Debrief saved.")
         return redirect("visits:debrief", visit_id=visit.pk)
-    patterns = visit_patterns(visit)
+    patterns = visit_patterns(
+        visit,
+        rooms=access.classrooms_with_evidence_for(request.user, visit),
+        evidence=access.evidence_visible_to(request.user, visit),
+    )
     evidence_reads_log(
         reader=request.user, classrooms=[c.classroom for c in patterns.classrooms], where="debrief"
     )
@@ -205,14 +239,18 @@ def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@private_no_store
 def my_classroom(request: HttpRequest, visit_id: int) -> HttpResponse:
     """A host sees everything captured in their own classroom, and who else has read it."""
     room = access.classroom_for_host(request.user, visit_id)
+    entries = access.evidence_visible_to(request.user, room.visit).filter(classroom=room)
+    # Every read, a page at a time; a page number that is not one shows the nearest page.
+    reads = Paginator(room.reads.select_related("reader").order_by("-at", "-pk"), READS_PER_PAGE)
     context = {
         "room": room,
         "visit": room.visit,
         "cycle": room.visit.cycle,
-        "entries": room.evidence.select_related("author", "look_for"),
-        "reads": room.reads.select_related("reader")[:200],
+        "entries": entries.select_related("author", "look_for"),
+        "reads": reads.get_page(request.GET.get("page")),
     }
     return render(request, "visits/my_classroom.html", context)

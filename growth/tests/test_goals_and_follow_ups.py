@@ -96,6 +96,8 @@ def test_the_answer_appears_on_the_next_cycles_planning_page(client, personas):
     participants_set(
         cycle=nxt, observers=[personas.colleague], hosts=[], facilitators=[personas.coach]
     )
+    # The answer is the colleague's: it reaches the next cycle's facilitators once shared.
+    client.post(f"/cycles/{nxt.pk}/follow-ups/{goal.follow_up.pk}/share/", {"share": "yes"})
     client.force_login(personas.coach)
     page = client.get(f"/cycles/{nxt.pk}/").content.decode()
     assert "Turn-and-talk first" in page and "Quiet students joined in" in page

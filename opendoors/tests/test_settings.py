@@ -1,4 +1,5 @@
-"""Settings come from the environment; production settings pass Django's deployment check."""
+"""Settings come from the environment; production is the default and passes Django's
+deployment check, and a production start without collected static files stops with the reason."""
 
 import os
 import subprocess
@@ -10,28 +11,69 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PRODUCTION = {
+    "OPENDOORS_SECRET_KEY": "x" * 60 + "production-secret-that-is-long-and-random-enough",
+    "OPENDOORS_ALLOWED_HOSTS": "opendoors.example.org",
+}
+
+
 def run_opendoors(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return run_python("-m", "opendoors.cli", *args, **env)
+
+
+def run_python(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """A new process with this environment (the tests' development mode included) and `env`;
+    an empty value removes a variable."""
+    environ = {key: value for key, value in {**os.environ, **env}.items() if value != ""}
     return subprocess.run(
-        [sys.executable, "-m", "opendoors.cli", *args],
+        [sys.executable, *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env=environ,
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def test_production_settings_pass_the_deployment_check():
-    result = run_opendoors(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        OPENDOORS_DEBUG="false",
-        OPENDOORS_SECRET_KEY="x" * 60 + "production-secret-that-is-long-and-random-enough",
-        OPENDOORS_ALLOWED_HOSTS="opendoors.example.org",
-    )
+def test_production_settings_pass_the_deployment_check(tmp_path):
+    static = {"OPENDOORS_STATIC_ROOT": str(tmp_path / "static"), "OPENDOORS_DEBUG": "false"}
+    collected = run_opendoors("collectstatic", "--noinput", "-v0", **PRODUCTION, **static)
+    assert collected.returncode == 0, collected.stderr
+    result = run_opendoors("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **static)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_deployment_that_forgets_opendoors_debug_runs_in_production_mode():
+    result = run_opendoors(
+        "shell",
+        "-c",
+        "from django.conf import settings; from django.test import Client; "
+        "page = Client().get('/no-such-page/', secure=True, HTTP_HOST='opendoors.example.org'); "
+        "print(settings.DEBUG, page.status_code, b'URLconf' in page.content)",
+        OPENDOORS_DEBUG="",
+        **PRODUCTION,
+    )
+    assert result.stdout.splitlines()[-1].split() == ["False", "404", "False"], result.stderr
+
+
+def test_production_without_collected_static_files_stops_at_start_up_saying_why(tmp_path):
+    static = {"OPENDOORS_STATIC_ROOT": str(tmp_path / "empty"), "OPENDOORS_DEBUG": "false"}
+    check = run_opendoors("check", "--deploy", **PRODUCTION, **static)
+    assert check.returncode != 0
+    assert "opendoors.E001" in check.stderr and "opendoors collectstatic" in check.stderr
+    # gunicorn loads opendoors.wsgi: its workers refuse to boot instead of answering 500.
+    start = run_python("-c", "import opendoors.wsgi", **PRODUCTION, **static)
+    assert start.returncode != 0
+    assert "static files have not been collected" in start.stderr
+    assert "opendoors collectstatic --noinput" in start.stderr
+    # The commands a release runs before collecting static files still work.
+    assert run_opendoors("migrate", "--plan", **PRODUCTION, **static).returncode == 0
+
+
+def test_the_tests_and_make_demo_turn_development_mode_on_explicitly():
+    assert os.environ["OPENDOORS_DEBUG"] == "true"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "demo: export OPENDOORS_DEBUG = true" in makefile
 
 
 def test_production_refuses_to_start_without_a_secret_key():

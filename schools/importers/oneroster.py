@@ -11,17 +11,17 @@ the rest becomes a warning naming the file, line and column.
 """
 
 import calendar
-import csv
-import io
+import contextlib
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import product
 from pathlib import Path
 
-from .csvfiles import CsvTable, Row, decode_text, read_table
+from .csvfiles import CsvTable, EmptyFileError, Row, TableReader
 from .schedule_data import (
     MeetingRecord,
     Problem,
@@ -36,7 +36,8 @@ from .schedule_data import (
 MANIFEST = "manifest.csv"
 VERSIONS = ("1.1", "1.2")
 DEFAULT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
-MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+# The preview lists at most this many warnings; the rest are counted.
+MAX_WARNINGS = 500
 # A range such as "1-300" in `periods` is a typo, not a timetable.
 MAX_PERIOD_RANGE = 50
 EXTENSION_PREFIXES = ("ext_", "metadata.")
@@ -106,37 +107,121 @@ def read_oneroster(
     `path` is a folder or a ZIP with manifest.csv. `org` is the sourcedId of the
     school, needed when the export holds several. Each class meets in its `periods`
     on every day of `days`. Raises ScheduleFileError when the export cannot be used.
+
+    Files are read as streams, row by row, in an order that lets each keep only the rows
+    the school needs (its classes, teachers' enrollments, its teachers): a big district's
+    students never sit in memory, whatever the size of users.csv or enrollments.csv.
     """
     label = display_name or path.name
-    files = _load_files(path, label)
-    manifest = _read_manifest(files[MANIFEST])
-    tables, warnings = _read_tables(files, manifest, label)
-    data = ScheduleData(source=label, days=_week(days), warnings=warnings)
-    export = _Export(manifest.version, tables, data)
-    export.school = _choose_school(tables["orgs.csv"], org.strip())
-    progress = _Progress(on_progress, _row_count(tables, "classes.csv", "enrollments.csv"))
-    classes = _read_classes(export, progress)
-    people = _read_people(export)
-    _assign_teachers(export, classes, people, progress)
-    _store_teachers(export, classes, people)
-    _store_meetings(export, classes)
-    data.term_name = _term_name(export, classes)
-    _check_session_dates(export)
-    progress.finish()
+    with _open_export(path, label) as files:
+        manifest = _read_manifest(files[MANIFEST])
+        data = ScheduleData(source=label, days=_week(days))
+        export = _Export(manifest.version, files, data)
+        _check_tables(export, manifest, label)
+        export.progress = _Progress(on_progress, export.bytes_to_read())
+        export.load("orgs.csv")
+        export.school = _choose_school(export.tables["orgs.csv"], org.strip())
+        export.load("classes.csv", keep=_class_keeper(export))
+        courses = {row.get("courseSourcedId") for row in export.tables["classes.csv"].rows}
+        export.load("courses.csv", keep=lambda row: row.get("sourcedId") in courses)
+        export.load("academicSessions.csv")
+        classes = _read_classes(export)
+        export.load("enrollments.csv", keep=_enrollment_keeper(classes))
+        people = _read_people(export)
+        _assign_teachers(export, classes, people)
+        _store_teachers(export, classes, people)
+        _store_meetings(export, classes)
+        data.term_name = _term_name(export, classes)
+        _check_session_dates(export)
+        export.finish()
     return data
 
 
 # --- Files -------------------------------------------------------------------
 
+# An archive may unpack to this much in all, and each file in it to MAX_MEMBER_BYTES.
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+# Real CSV exports pack 3 to 20 times smaller; a file packed more than this many times over
+# (and bigger than RATIO_FROM_BYTES unpacked) is a zip bomb, refused before it is unpacked.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
 
-def _load_files(path: Path, label: str) -> dict[str, bytes]:
+
+class _Member:
+    """One file of the export, opened as a stream as often as it is read."""
+
+    def __init__(self, name: str, size: int, opener, limits=None, info=None):
+        self.name, self.size, self._opener = name, size, opener
+        self._limits: _Limits | None = limits
+        self.info: zipfile.ZipInfo | None = info
+        self.counted: Callable[[int], None] | None = None
+
+    @contextlib.contextmanager
+    def open(self, limit: int | None = None) -> Iterator["_Counted"]:
+        try:
+            raw = self._opener()
+        except OSError as error:
+            raise ScheduleFileError(
+                [Problem(self.name, f"cannot read: {error.strerror}")]
+            ) from None
+        with raw:
+            yield _Counted(raw, self, limit)
+
+
+class _Limits:
+    """The unpacked bytes of a ZIP counted as they come, against its declared sizes' limits."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.read: dict[str, int] = {}
+
+    def check(self, member: _Member, info: zipfile.ZipInfo, done: int) -> None:
+        self.read[member.name] = max(self.read.get(member.name, 0), done)
+        problem = _size_problem(self.label, info.filename, done, info.compress_size)
+        total = sum(self.read.values())
+        if not problem and total > MAX_ARCHIVE_BYTES:
+            problem = _too_large(self.label, total)
+        if problem:
+            raise ScheduleFileError([problem])
+
+
+class _Counted:
+    """A binary stream that counts what is read from it: progress, and a ZIP's limits."""
+
+    def __init__(self, raw, member: _Member, limit: int | None):
+        self.raw, self.member, self.limit, self.done = raw, member, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        self.done += len(chunk)
+        member = self.member
+        if self.limit is not None and self.done > self.limit:
+            raise ScheduleFileError(
+                [Problem(member.name, f"the file is larger than {self.limit // 1024} KB")]
+            )
+        if member._limits is not None and member.info is not None:
+            member._limits.check(member, member.info, self.done)
+        if member.counted is not None:
+            member.counted(len(chunk))
+        return chunk
+
+
+@contextlib.contextmanager
+def _open_export(path: Path, label: str) -> Iterator[dict[str, _Member]]:
     """The export's manifest and OneRoster files by their standard names."""
     if path.is_dir():
-        files = _folder_files(path, label)
+        files = _folder_files(path)
+        yield _with_manifest(files, label)
     elif path.is_file():
-        files = _zip_files(path, label)
+        with _zip_archive(path, label) as archive:
+            yield _with_manifest(_zip_files(archive, label), label)
     else:
         raise ScheduleFileError([Problem(label, "no such file or folder")])
+
+
+def _with_manifest(files: dict[str, _Member], label: str) -> dict[str, _Member]:
     if MANIFEST not in files:
         raise ScheduleFileError(
             [
@@ -160,20 +245,18 @@ def _standard_names(names: Iterable[str]) -> dict[str, str]:
     }
 
 
-def _folder_files(folder: Path, label: str) -> dict[str, bytes]:
+def _folder_files(folder: Path) -> dict[str, _Member]:
     names = [entry.name for entry in folder.iterdir() if entry.is_file()]
-    files = {}
-    for wanted, actual in _standard_names(names).items():
-        try:
-            files[wanted] = (folder / actual).read_bytes()
-        except OSError as error:
-            raise ScheduleFileError(
-                [Problem(label, f"cannot read {actual}: {error.strerror}")]
-            ) from None
-    return files
+    return {
+        wanted: _Member(
+            actual, (folder / actual).stat().st_size, partial(open, folder / actual, "rb")
+        )
+        for wanted, actual in _standard_names(names).items()
+    }
 
 
-def _zip_files(path: Path, label: str) -> dict[str, bytes]:
+@contextlib.contextmanager
+def _zip_archive(path: Path, label: str) -> Iterator[zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -183,37 +266,85 @@ def _zip_files(path: Path, label: str) -> dict[str, bytes]:
     except OSError as error:
         raise ScheduleFileError([Problem(label, f"cannot open: {error.strerror}")]) from None
     with archive:
-        _check_archive(archive.infolist(), label)
-        files = {}
-        for wanted, info in _export_members(archive.infolist()).items():
-            try:
-                files[wanted] = archive.read(info)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
-                # RuntimeError: encrypted; NotImplementedError: unknown compression.
-                raise ScheduleFileError(
-                    [Problem(label, f"entry '{info.filename}' is damaged or encrypted")]
-                ) from None
+        try:
+            yield archive
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
+            # RuntimeError: encrypted; NotImplementedError: unknown compression.
+            raise ScheduleFileError(
+                [Problem(label, "an entry of the archive is damaged or encrypted")]
+            ) from None
+
+
+def _zip_files(archive: zipfile.ZipFile, label: str) -> dict[str, _Member]:
+    _check_archive(archive.infolist(), label)
+    limits = _Limits(label)
+    files = {}
+    for wanted, info in _export_members(archive.infolist()).items():
+        opener = _zip_opener(archive, info, label)
+        files[wanted] = _Member(info.filename, info.file_size, opener, limits, info)
     return files
 
 
+def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str):
+    def opener():
+        try:
+            return archive.open(info)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+            raise ScheduleFileError(
+                [Problem(label, f"entry '{info.filename}' is damaged or encrypted ({error})")]
+            ) from None
+
+    return opener
+
+
 def _check_archive(infos: list[zipfile.ZipInfo], label: str) -> None:
-    """Refuse entries that would land outside the archive, and zip bombs."""
+    """Refuse entries that would land outside the archive, and zip bombs, before unpacking.
+
+    The sizes an archive declares are checked here; `_Limits` checks the bytes that really
+    come out, since a crafted archive may declare anything."""
     problems = [
         Problem(label, f"entry '{info.filename}' points outside the archive")
         for info in infos
         if _escapes(info.filename)
     ]
+    for info in infos:
+        problem = _size_problem(label, info.filename, info.file_size, info.compress_size)
+        if problem:
+            problems.append(problem)
     total = sum(info.file_size for info in infos)
     if total > MAX_ARCHIVE_BYTES:
-        problems.append(
-            Problem(
-                label,
-                f"the archive unpacks to {total // 2**20} MB, more than the "
-                f"{MAX_ARCHIVE_BYTES // 2**20} MB OpenDoors accepts",
-            )
-        )
+        problems.append(_too_large(label, total))
     if problems:
         raise ScheduleFileError(problems)
+
+
+def _size_problem(label: str, name: str, unpacked: int, packed: int) -> Problem | None:
+    if unpacked > MAX_MEMBER_BYTES:
+        return Problem(
+            label,
+            f"entry '{name}' unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB, more than "
+            "one file of an export OpenDoors accepts",
+        )
+    if unpacked > RATIO_FROM_BYTES and unpacked > MAX_RATIO * max(packed, 1):
+        return Problem(
+            label,
+            f"entry '{name}' unpacks {unpacked // max(packed, 1)} times larger than it is packed "
+            f"({_size(packed)} to {_size(unpacked)}); a real export packs less than "
+            f"{MAX_RATIO} times, so OpenDoors refuses it as a zip bomb",
+        )
+    return None
+
+
+def _too_large(label: str, total: int) -> Problem:
+    return Problem(
+        label,
+        f"the archive unpacks to {total // 2**20} MB, more than the "
+        f"{MAX_ARCHIVE_BYTES // 2**20} MB OpenDoors accepts",
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{count / 1024:.0f} KB"
 
 
 def _escapes(name: str) -> bool:
@@ -253,9 +384,11 @@ class _Manifest:
     modes: dict[str, tuple[str, int]]  # "classes.csv" → ("bulk", line in manifest.csv)
 
 
-def _read_manifest(data: bytes) -> _Manifest:
-    table = read_table(data, MANIFEST, required=["propertyName", "value"])
-    props = {row.get("propertyName").lower(): row for row in table.rows}
+def _read_manifest(member: _Member) -> _Manifest:
+    with member.open(limit=MAX_MANIFEST_BYTES) as binary:
+        table = TableReader(binary, MANIFEST, required=["propertyName", "value"])
+        rows = list(table)
+    props = {row.get("propertyName").lower(): row for row in rows}
     version, problems = _manifest_version(props)
     modes = {}
     for name in READ_FILES:
@@ -293,12 +426,12 @@ def _manifest_version(props: dict[str, Row]) -> tuple[str, list[Problem]]:
     return "", [Problem(MANIFEST, message, line=row.line, column="value")]
 
 
-def _read_tables(
-    files: dict[str, bytes], manifest: _Manifest, label: str
-) -> tuple[dict[str, CsvTable], list[Problem]]:
-    """Every file the export has and OpenDoors reads; all problems at once."""
-    tables, warnings, problems = {}, [], []
+def _check_tables(export: "_Export", manifest: _Manifest, label: str) -> None:
+    """Which files the export has and OpenDoors reads, their headers checked; all problems at
+    once. The rows are read later, file by file."""
+    problems = []
     needed = NEEDED_FILES[manifest.version]
+    files = export.files
     for name in READ_FILES:
         if name == "roles.csv" and manifest.version == "1.1":
             continue
@@ -314,81 +447,89 @@ def _read_tables(
             problems.append(Problem(label, f"{name} is missing, though manifest.csv lists it"))
             continue
         if not mode:
-            warnings.append(Problem(MANIFEST, f"{name} is not listed; it was read anyway"))
-        if name not in needed and not files[name].strip():
-            # Exporters write an empty file for an empty table; without it the school still reads.
-            warnings.append(Problem(name, "the file is empty; ignored"))
-            continue
+            export.data.warnings.append(
+                Problem(MANIFEST, f"{name} is not listed; it was read anyway")
+            )
         try:
-            table = _read_csv(files[name], name, manifest.version)
+            with files[name].open() as binary:
+                table = export.reader(binary, name)
+        except EmptyFileError as error:
+            if name in needed:
+                problems.extend(error.problems)
+            else:
+                # Exporters write an empty file for an empty table; the school still reads.
+                export.data.warnings.append(Problem(name, "the file is empty; ignored"))
+            continue
         except ScheduleFileError as error:
             problems.extend(error.problems)
             continue
-        tables[name] = table
-        warnings.extend(table.warnings)
+        export.present.append(name)
+        export.data.warnings.extend(table.warnings)
     if problems:
         raise ScheduleFileError(problems)
-    return tables, warnings
-
-
-def _read_csv(data: bytes, filename: str, version: str) -> CsvTable:
-    required = REQUIRED_COLUMNS[filename].split()
-    if filename == "users.csv" and version == "1.1":
-        required.append("role")
-    optional = ["status", "dateLastModified", *OPTIONAL_COLUMNS[filename].split()]
-    table = read_table(
-        _without_extension_headers(data, filename),
-        filename,
-        required=required,
-        optional=[name for name in optional if name not in required],
-        fuzzy_headers=True,
-    )
-    table.warnings = [w for w in table.warnings if not _is_extension(w.column or "")]
-    return table
 
 
 def _is_extension(column: str) -> bool:
     return column.strip().lower().startswith(EXTENSION_PREFIXES)
 
 
-def _without_extension_headers(data: bytes, filename: str) -> bytes:
-    """The file with `ext_…` and `metadata.…` headers blanked, so they are skipped silently.
-
-    Blanking them, rather than only hiding their warnings, also stops a vendor column
-    such as `ext_grades` from being fuzzily read as `grades`.
-    """
-    text = decode_text(data, filename)
-    end = text.find("\n")
-    header = text if end < 0 else text[:end]
-    if header.count('"') % 2:  # a header cell with a line break: leave it to read_table
-        return data
-    try:
-        cells = next(csv.reader([header.rstrip("\r")]), [])
-    except csv.Error:
-        return data
-    if not any(_is_extension(cell) for cell in cells):
-        return data
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(
-        ["" if _is_extension(cell) else cell for cell in cells]
-    )
-    line_end = "\r" if header.endswith("\r") else ""
-    return (buffer.getvalue() + line_end + ("" if end < 0 else text[end:])).encode()
-
-
 # --- Reading the school ------------------------------------------------------
+
+
+def _keep_all(row: Row) -> bool:
+    return True
 
 
 @dataclass
 class _Export:
-    """The tables of one export, and the school's data as it is gathered from them."""
+    """The files of one export, and the school's data as it is gathered from them.
+
+    `tables` holds, for each file read so far, the rows that were kept; `dropped` the
+    sourcedIds of those left out that other files may still refer to."""
 
     version: str
-    tables: dict[str, CsvTable]
+    files: dict[str, _Member]
     data: ScheduleData
     school: str = ""
+    present: list[str] = field(default_factory=list)
+    tables: dict[str, CsvTable] = field(default_factory=dict)
     indexes: dict[str, dict[str, Row]] = field(default_factory=dict)
+    other_classes: set[str] = field(default_factory=set)
     deleted_ids: dict[str, set[str]] = field(default_factory=dict)
+    progress: "_Progress | None" = None
+    warnings_left_out: int = 0
+
+    def reader(self, binary, filename: str) -> TableReader:
+        required = REQUIRED_COLUMNS[filename].split()
+        if filename == "users.csv" and self.version == "1.1":
+            required.append("role")
+        optional = ["status", "dateLastModified", *OPTIONAL_COLUMNS[filename].split()]
+        # Vendor columns (`ext_…`, `metadata.…`) are skipped silently; skipping them before
+        # fuzzy matching also stops `ext_grades` from being read as `grades`.
+        return TableReader(
+            binary,
+            filename,
+            required=required,
+            optional=[name for name in optional if name not in required],
+            fuzzy_headers=True,
+            ignored=_is_extension,
+        )
+
+    def bytes_to_read(self) -> int:
+        return sum(self.files[name].size for name in self.present)
+
+    def load(self, filename: str, keep: Callable[[Row], bool] = _keep_all) -> None:
+        """Read a file's rows, keeping those `keep` wants (a row marked tobedeleted is kept
+        when it is wanted, so that references to it are skipped quietly)."""
+        rows: list[Row] = []
+        if filename in self.present:
+            member = self.files[filename]
+            member.counted = self.progress.add if self.progress else None
+            with member.open() as binary:
+                table = self.reader(binary, filename)
+                rows = [row for row in table if keep(row)]
+            columns = table.columns
+            self.tables[filename] = CsvTable(filename, columns, rows, [])
 
     def live_rows(self, filename: str) -> list[Row]:
         table = self.tables.get(filename)
@@ -431,7 +572,19 @@ class _Export:
         return rows
 
     def warn(self, filename: str, line: int, column: str, message: str) -> None:
+        # A broken export can warn on every row: the preview shows the first ones.
+        if len(self.data.warnings) >= MAX_WARNINGS:
+            self.warnings_left_out += 1
+            return
         self.data.warnings.append(Problem(filename, message, line=line, column=column))
+
+    def finish(self) -> None:
+        if self.warnings_left_out:
+            self.data.notes.append(
+                f"{self.warnings_left_out} more warnings like those listed are not shown"
+            )
+        if self.progress:
+            self.progress.finish()
 
 
 def _week(days: list[str] | None) -> list[str]:
@@ -443,21 +596,19 @@ def _week(days: list[str] | None) -> list[str]:
     return week
 
 
-def _row_count(tables: dict[str, CsvTable], *filenames: str) -> int:
-    return sum(len(tables[name].rows) for name in filenames if name in tables)
-
-
 class _Progress:
-    """Passes progress on about a hundred times, however many rows there are."""
+    """Bytes read of the files to read, passed on about a hundred times however big they are.
+    (A file read twice counts twice: the share read is capped at the total.)"""
 
     def __init__(self, callback: ProgressCallback, total: int):
-        self.callback, self.total, self.done = callback, total, 0
+        self.callback, self.total, self.done, self.last = callback, total, 0, 0
         self.step = max(1, total // 100)
         callback(0, total)
 
-    def advance(self) -> None:
-        self.done += 1
-        if self.done % self.step == 0 and self.done < self.total:
+    def add(self, count: int) -> None:
+        self.done = min(self.done + count, self.total)
+        if self.done - self.last >= self.step and self.done < self.total:
+            self.last = self.done
             self.callback(self.done, self.total)
 
     def finish(self) -> None:
@@ -503,10 +654,23 @@ class _Classes:
     others: set[str] = field(default_factory=set)  # other schools' and deleted classes
 
 
-def _read_classes(export: _Export, progress: _Progress) -> _Classes:
-    classes = _Classes(others=set(export.deleted("classes.csv")))
+def _class_keeper(export: _Export) -> Callable[[Row], bool]:
+    """Keep the school's classes (and those naming no school, to warn about them); of other
+    schools' classes keep only the sourcedId, so that their enrollments are skipped quietly."""
+    export.other_classes = set()
+
+    def keep(row: Row) -> bool:
+        if row.get("schoolSourcedId") in (export.school, ""):
+            return True
+        export.other_classes.add(row.get("sourcedId"))
+        return False
+
+    return keep
+
+
+def _read_classes(export: _Export) -> _Classes:
+    classes = _Classes(others=set(export.deleted("classes.csv")) | export.other_classes)
     for sourced_id, row in export.index("classes.csv").items():
-        progress.advance()
         school = row.get("schoolSourcedId")
         if school == export.school:
             classes.ours[sourced_id] = _Class(
@@ -607,12 +771,48 @@ class _People:
     students: int
 
 
+def _enrollment_keeper(classes: _Classes) -> Callable[[Row], bool]:
+    """Teachers' enrollments in classes that are not another school's: students' are never
+    kept, and the school's teachers are found through these."""
+
+    def keep(row: Row) -> bool:
+        return row.get("role").lower() == "teacher" and row.get("classSourcedId") not in (
+            classes.others
+        )
+
+    return keep
+
+
 def _read_people(export: _Export) -> _People:
+    """The users who may be the school's teachers. Students and other staff are counted or
+    skipped as users.csv streams by; none of them is kept."""
+    enrolled = {row.get("userSourcedId") for row in export.tables["enrollments.csv"].rows}
+    students = 0
+    if export.version == "1.1":
+
+        def keep(row: Row) -> bool:
+            nonlocal students
+            role = row.get("role").lower()
+            if role == "teacher" or row.get("sourcedId") in enrolled:
+                return True
+            students += role == "student" and row.get("status").lower() != "tobedeleted"
+            return False
+
+    else:
+        export.load("roles.csv", keep=lambda row: row.get("role").lower() == "teacher")
+        with_role = {row.get("userSourcedId") for row in export.tables["roles.csv"].rows}
+
+        def keep(row: Row) -> bool:
+            return row.get("sourcedId") in with_role or row.get("sourcedId") in enrolled
+
+    export.load("users.csv", keep=keep)
     users = export.index("users.csv")
     if export.version == "1.1":
-        teacher_orgs, students = _roles_in_users(users)
+        teacher_orgs, kept_students = _roles_in_users(users)
+        students += kept_students
     else:
-        teacher_orgs, students = _roles_in_roles(export, users)
+        teacher_orgs = _roles_in_roles(export, users)
+        students = _students_in_roles(export, teacher_orgs)
     if students:
         export.data.notes.append(f"skipped {_count(students, 'student user')}")
     return _People(users, teacher_orgs, students)
@@ -630,30 +830,44 @@ def _roles_in_users(users: dict[str, Row]) -> tuple[dict[str, set[str]], int]:
     return teacher_orgs, students
 
 
-def _roles_in_roles(export: _Export, users: dict[str, Row]) -> tuple[dict[str, set[str]], int]:
-    """OneRoster 1.2: roles.csv gives each user a role in each org."""
+def _roles_in_roles(export: _Export, users: dict[str, Row]) -> dict[str, set[str]]:
+    """OneRoster 1.2: roles.csv gives each user a role in each org (teachers' rows are kept)."""
     teacher_orgs: dict[str, set[str]] = {}
-    students = set()
     deleted = export.deleted("users.csv")
     for row in export.live_rows("roles.csv"):
-        user, role = row.get("userSourcedId"), row.get("role").lower()
-        if role == "student":
-            students.add(user)
-        elif role == "teacher" and user in users:
+        user = row.get("userSourcedId")
+        if user in users:
             teacher_orgs.setdefault(user, set()).add(row.get("orgSourcedId"))
-        elif role == "teacher" and user not in deleted:
+        elif user not in deleted:
             export.warn(
                 "roles.csv", row.line, "userSourcedId", f"unknown user “{user}”; row skipped"
             )
-    return teacher_orgs, len((students & users.keys()) - teacher_orgs.keys())
+    return teacher_orgs
 
 
-def _assign_teachers(
-    export: _Export, classes: _Classes, people: _People, progress: _Progress
-) -> None:
+def _students_in_roles(export: _Export, teachers: dict[str, set[str]]) -> int:
+    """Student roles of users who are not teachers, counted in a second pass over roles.csv
+    rather than by keeping every student's id."""
+    counted = 0
+
+    def count(row: Row) -> bool:
+        nonlocal counted
+        counted += (
+            row.get("role").lower() == "student"
+            and row.get("status").lower() != "tobedeleted"
+            and row.get("userSourcedId") not in teachers
+        )
+        return False
+
+    tables = dict(export.tables)
+    export.load("roles.csv", keep=count)
+    export.tables = tables
+    return counted
+
+
+def _assign_teachers(export: _Export, classes: _Classes, people: _People) -> None:
     """Give each of the school's classes its teachers, from enrollments.csv."""
     for row in export.live_rows("enrollments.csv"):
-        progress.advance()
         if row.get("role").lower() != "teacher":
             continue
         class_id = row.get("classSourcedId")

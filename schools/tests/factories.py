@@ -57,4 +57,4 @@ def make_schedule(school: School, csv_text: str = SMALL_SCHEDULE, bell_text: str
         "schedule.csv",
         bell=bell_text.encode() if bell_text is not None else None,
     )
-    return schedule_apply(school=school, data=data)
+    return schedule_apply(school=school, data=data, allow_removals=True)

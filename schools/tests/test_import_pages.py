@@ -38,8 +38,10 @@ def test_upload_preview_then_apply(client, personas, run_tasks):
     assert "Ready to review" in page
     assert "Apply this schedule" in page
     before = Meeting.objects.count()
+    # The two-line file replaces most of the stored schedule: the coach must confirm it.
+    assert 'id="removes-much"' in page
 
-    client.post(f"/schools/lincoln/imports/{job.pk}/apply/")
+    client.post(f"/schools/lincoln/imports/{job.pk}/apply/", {"confirm_removals": "on"})
     run_tasks()
     job.refresh_from_db()
     assert job.status == ImportStatus.APPLIED
@@ -107,8 +109,8 @@ def test_applying_twice_applies_once(client, personas, run_tasks):
     upload(client, personas)
     run_tasks()
     job = ScheduleImport.objects.get()
-    client.post(f"/schools/lincoln/imports/{job.pk}/apply/")
-    client.post(f"/schools/lincoln/imports/{job.pk}/apply/")
+    client.post(f"/schools/lincoln/imports/{job.pk}/apply/", {"confirm_removals": "on"})
+    client.post(f"/schools/lincoln/imports/{job.pk}/apply/", {"confirm_removals": "on"})
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(task_path__endswith="import_apply").count() == 1

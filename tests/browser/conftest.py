@@ -41,12 +41,36 @@ def browser():
         playwright.stop()
 
 
+# Reports, as console errors, whatever the Content-Security-Policy blocks (init scripts run
+# outside the page's policy).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+  + ` at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if the site's security headers blocked anything in it."""
     context = browser.new_context()
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    blocked = []
+
+    def watch(message):
+        text = message.text
+        if (
+            "CSP violation" in text
+            or "Content Security Policy" in text
+            or "Permissions-Policy" in text
+        ):
+            blocked.append(f"{page.url}: {text}")
+
+    page.on("console", watch)
     yield page
     context.close()
+    assert not blocked, "the security headers blocked:\n" + "\n".join(blocked)
 
 
 class ThreadWorker(Worker):

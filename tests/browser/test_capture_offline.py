@@ -5,7 +5,7 @@ connection returns, even when the connection drops in the middle of a sync."""
 import re
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -229,7 +229,7 @@ def test_a_conflict_keeps_both_versions_and_a_refusal_stays_visible(
     visit = round_visit
     room = visit.classrooms.get()
     taken = uuid.uuid4()
-    recorded_at = datetime(2025, 3, 3, 9, 5, tzinfo=UTC)
+    recorded_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
     evidence_record(
         visit=visit,
         author=personas.colleague,

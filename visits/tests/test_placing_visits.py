@@ -12,6 +12,7 @@ from inquiry.tests.factories import make_round, next_weekday
 from schools.models import Meeting, Slot, Unavailability
 from visits.models import Visit, VisitStatus
 from visits.rules import ObserverPlan, VisitPlan
+from visits.scheduling import cycle_problem
 from visits.services import visit_schedule
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,53 @@ def test_observers_are_marked_free_or_needing_cover_with_who_can_cover(client, p
     assert states == {"Ben Lee": "needs cover", "principal": "free"}
     cover = page.context["form"].fields[f"cover_{personas.colleague.pk}"]
     names = [label for _, label in cover.choices]
-    assert "A substitute" in names and "coach" in names and "Ana Ortiz" not in names
+    assert "A substitute" in names and "Bo Stander" in names and "Ana Ortiz" not in names
+    assert "coach" not in names and "district" not in names  # the facilitator, a leader
+
+
+def test_only_teachers_with_no_part_in_the_cycle_cover(personas, cycle):
+    lesson = Meeting.objects.get(teacher=personas.teacher, slot=slot("Mon", "2"))
+    for cover in (personas.district_leader, personas.coach):
+        plan = VisitPlan(
+            date=MONDAY,
+            slot=lesson.slot,
+            classrooms=[(personas.teacher, lesson.section)],
+            observers=[ObserverPlan(personas.colleague, covered_by=cover)],
+        )
+        with pytest.raises(ValidationError, match=f"{cover} cannot cover Ben Lee: covers are"):
+            visit_schedule(cycle=cycle, plan=plan)
+    problem = cycle_problem(cycle, monday=MONDAY)
+    limits = {t.id: t.max_coverages for t in problem.teachers}
+    assert limits[str(personas.district_leader.pk)] == limits[str(personas.coach.pk)] == 0
+    assert limits[str(personas.bystander.pk)] is None  # the contract's rule applies
+
+
+def test_a_school_may_add_staff_who_cover_in_its_settings(client, personas, cycle):
+    client.force_login(personas.principal)
+    page = client.get("/schools/lincoln/settings/").content.decode()
+    assert "district" in page and "Bo Stander" not in page  # teachers cover already
+    response = client.post(
+        "/schools/lincoln/settings/",
+        {
+            "time_zone": "America/New_York",
+            "max_coverages_per_week": 2,
+            "max_coverages_per_month": 4,
+            "new_teacher_years": 3,
+            "cover_staff": [personas.district_leader.pk],
+        },
+    )
+    assert response.status_code == 302
+    lesson = Meeting.objects.get(teacher=personas.teacher, slot=slot("Mon", "2"))
+    visit = visit_schedule(
+        cycle=cycle,
+        plan=VisitPlan(
+            date=MONDAY,
+            slot=lesson.slot,
+            classrooms=[(personas.teacher, lesson.section)],
+            observers=[ObserverPlan(personas.colleague, covered_by=personas.district_leader)],
+        ),
+    )
+    assert visit.observers.get().covered_by == personas.district_leader
 
 
 def test_a_group_visit_with_a_covered_observer_is_placed(client, personas, cycle):
@@ -83,7 +130,7 @@ def test_a_group_visit_with_a_covered_observer_is_placed(client, personas, cycle
         hosts=[personas.teacher.pk],
         slot=slot("Mon", "2").pk,
         observers=[personas.colleague.pk, personas.principal.pk],
-        **{f"cover_{personas.colleague.pk}": str(personas.district_leader.pk)},
+        **{f"cover_{personas.colleague.pk}": str(personas.bystander.pk)},
     )
     assert response.status_code == 302
     visit = Visit.objects.get()
@@ -91,7 +138,7 @@ def test_a_group_visit_with_a_covered_observer_is_placed(client, personas, cycle
         ("A", personas.teacher, "MATH7-2")
     ]
     seat = visit.observers.get(person=personas.colleague)
-    assert seat.covered_by == personas.district_leader
+    assert seat.covered_by == personas.bystander
 
 
 def test_an_observer_who_teaches_needs_someone_to_cover(client, personas, cycle):
@@ -174,14 +221,14 @@ def test_a_double_booked_observer_is_refused_with_the_clash_named(personas, cycl
 
 def test_a_cover_who_teaches_or_is_on_duty_is_refused(personas, cycle):
     lesson = Meeting.objects.get(teacher=personas.teacher, slot=slot("Mon", "2"))
-    Unavailability.objects.create(person=personas.principal, slot=lesson.slot, reason="Lunch duty")
+    Unavailability.objects.create(person=personas.bystander, slot=lesson.slot, reason="Lunch duty")
     plan = VisitPlan(
         date=MONDAY,
         slot=lesson.slot,
         classrooms=[(personas.teacher, lesson.section)],
-        observers=[ObserverPlan(personas.colleague, covered_by=personas.principal)],
+        observers=[ObserverPlan(personas.colleague, covered_by=personas.bystander)],
     )
-    with pytest.raises(ValidationError, match="principal has lunch duty then and cannot cover"):
+    with pytest.raises(ValidationError, match="Bo Stander has lunch duty then and cannot cover"):
         visit_schedule(cycle=cycle, plan=plan)
 
 

@@ -86,7 +86,10 @@ def test_propose_solve_review_and_publish(client, personas, run_tasks):
 def test_a_proposed_visit_can_be_moved_or_removed_and_each_change_is_checked(
     client, personas, run_tasks
 ):
+    from schools.tests.factories import make_person
+
     cycle = lab(personas)
+    make_person("spare", personas.school, "teacher")  # free all week: covers a moved observer
     client.force_login(personas.coach)
     client.post(f"/cycles/{cycle.pk}/proposals/", {"monday": MONDAY.isoformat(), "time_limit": 5})
     run_tasks()
@@ -162,7 +165,7 @@ def test_coverage_already_given_this_week_counts_against_the_contract(personas):
     problem = cycle_problem(lab(personas), monday=MONDAY)
     limits = {t.id: t.max_coverages for t in problem.teachers}
     assert limits[str(personas.bystander.pk)] == 0
-    assert limits[str(personas.principal.pk)] is None
+    assert limits[str(personas.colleague.pk)] is None
     assert MONDAY + timedelta(days=7) > MONDAY
 
 

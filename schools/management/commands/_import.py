@@ -1,10 +1,22 @@
-"""What the two import commands share: a progress bar, the summary, all-or-nothing apply."""
+"""What the two import commands share: a progress bar, the preview, all-or-nothing apply.
+
+The preview is printed before anything is written. An import that removes more than
+`REMOVAL_SHARE` of the schedule stops there unless `--allow-removals` is given; one that
+removes what visits use always stops. Either way the command exits non-zero with one line.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from schools.importers.schedule_data import ScheduleData, ScheduleFileError
-from schools.services import schedule_apply, schedule_preview, school_get_or_create
+from schools.models import School
+from schools.schedule_diff import REMOVAL_SHARE
+from schools.services import (
+    ScheduleRefused,
+    schedule_import,
+    schedule_preview,
+    schedule_refusal,
+)
 
 
 class ImportCommand(BaseCommand):
@@ -12,6 +24,12 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--school", required=True, help="school slug (created when new)")
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change, change nothing"
+        )
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help=f"apply even when more than {REMOVAL_SHARE:.0%} of the meetings or sections "
+            "would be removed (check the file is complete first)",
         )
 
     def read(self, options, on_progress) -> ScheduleData:
@@ -35,12 +53,42 @@ class ImportCommand(BaseCommand):
             self.stderr.write(f"warning: {warning}")
         for note in data.notes:
             self.stdout.write(f"note: {note}")
-        school = school_get_or_create(slug=options["school"])
-        if options["dry_run"]:
-            preview = schedule_preview(school=school, data=data)
-            self.stdout.write(f"{data.source}: found {data.summary()}")
-            self.stdout.write(f"would change: {preview.one_line()} (dry run: nothing saved)")
-            return
-        applied = schedule_apply(school=school, data=data)
+        slug = options["school"]
+        # Only read here: the school is created when the import applies, not before.
+        preview = schedule_preview(school=School.objects.filter(slug=slug).first(), data=data)
         self.stdout.write(f"{data.source}: found {data.summary()}")
+        self.stdout.write(f"would change: {preview.one_line()}")
+        for line in _removed(preview):
+            self.stdout.write(line)
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing saved")
+            return
+        refusal = schedule_refusal(preview=preview, allow_removals=options["allow_removals"])
+        if refusal:
+            raise CommandError(_refused(refusal, preview))
+        try:
+            school, applied = schedule_import(
+                slug=slug, data=data, allow_removals=options["allow_removals"]
+            )
+        except ScheduleRefused as refused:  # the school changed since the preview
+            raise CommandError(_refused(refused.reason, preview)) from None
         self.stdout.write(f"{school.slug}: {applied.one_line()}")
+
+
+def _removed(preview) -> list[str]:
+    lines = []
+    if preview.teachers.removed:
+        lines.append("teachers losing their meetings: " + ", ".join(preview.teachers.removed))
+    if preview.sections.removed:
+        lines.append("sections removed: " + ", ".join(preview.sections.removed))
+    if preview.days_removed or preview.periods_removed:
+        lines.append(
+            "days and periods removed: "
+            + ", ".join(preview.days_removed + [f"period {p}" for p in preview.periods_removed])
+        )
+    return lines
+
+
+def _refused(reason: str, preview) -> str:
+    hint = "" if preview.blocking_visits else " with --allow-removals"
+    return f"nothing was imported: {reason}{hint}"

@@ -7,7 +7,14 @@
    outbox only when the server answers "stored" or "duplicate"; a "conflict" keeps both
    versions (ours is queued again under a new id); a "refused" entry moves to a visible
    "could not be saved" list. All text from the server or the observer is shown with
-   textContent, never parsed as HTML. */
+   textContent, never parsed as HTML.
+
+   A phone may be shared. Everything kept on it (outbox, drafts, timers, the saved setup) is
+   keyed by the person the page was made for (data-user), and every entry sent names that
+   person as its author. When someone else signs in (another tab says so in localStorage
+   "opendoors:person", see opendoors/static/opendoors/session.js, or the server answers
+   "not_yours"), this page stops: it hides what it shows and sends nothing more; the entries
+   stay on the phone for their author, and are sent when the author signs in again. */
 
 (function () {
   "use strict";
@@ -28,6 +35,7 @@
   const KEEP_SENT_DAYS = 14;
   const RECENT = 20;
   const PREFIX = `opendoors-capture:${USER}:${VISIT}:`;
+  const SIGNED_IN_KEY = "opendoors:person"; // who is signed in, as the last page said
 
   const KIND_LABELS = {
     look_for: "Look-for",
@@ -233,6 +241,7 @@
     conflicts: [],
     otherVisits: 0,
     syncing: false,
+    locked: false, // someone else is signed in: nothing is shown or sent
     syncAgain: false,
     sending: 0,
     failures: 0,
@@ -326,6 +335,7 @@
   function payload(rec) {
     const out = {
       id: rec.id,
+      author: Number(rec.user),
       classroom: rec.classroom,
       kind: rec.kind,
       recorded_at: rec.recorded_at,
@@ -483,6 +493,7 @@
     const moves = [];
     const notes = [];
     const now = Date.now();
+    let someoneElse = false;
     for (const result of results) {
       const rec = byId.get(String(result.id).toLowerCase());
       if (!rec) continue;
@@ -516,6 +527,9 @@
         const refused = { ...rec, message: result.message || "refused", refusedAt: now };
         ops.push({ store: "outbox", del: rec.id }, { store: "refused", put: refused });
         moves.push([rec.id, refused, "refused"]);
+      } else if (result.status === "not_yours") {
+        // Someone else is signed in now: the entry stays in the outbox for its author.
+        someoneElse = true;
       }
       // Any other answer: the entry stays in the outbox.
     }
@@ -527,10 +541,11 @@
     state.conflicts = [...notes, ...state.conflicts];
     if (notes.length) state.syncAgain = true; // send our versions, now under new ids
     renderAll();
+    if (someoneElse) lock();
   }
 
   async function sync(reason) {
-    if (!state.store) return;
+    if (!state.store || state.locked) return;
     if (state.syncing) {
       state.syncAgain = true;
       return;
@@ -552,7 +567,7 @@
         await loadLocal(); // another tab may have sent some meanwhile
         const queue = entriesWhere("outbox").sort((a, b) => a.created - b.created);
         for (const batch of batches(queue)) {
-          if (!(await sendBatch(batch))) break;
+          if (state.locked || !(await sendBatch(batch))) break;
         }
       });
     } catch (error) {
@@ -905,8 +920,11 @@
       local.set(draftKey, area.value);
       fieldError(error, "");
     });
+    let saving = null; // the text being saved now: a second tap on Save does not send it twice
     async function save(asKind) {
-      const text = area.value.trim();
+      const typed = area.value;
+      const text = typed.trim();
+      if (typed === saving) return;
       if (!text) {
         fieldError(error, "Write something first.");
         area.focus();
@@ -916,15 +934,20 @@
         fieldError(error, `Keep it under ${MAX_TEXT} characters (this has ${text.length}).`);
         return;
       }
+      saving = typed;
       try {
         await record(asKind, { text, label: entryLabel ? entryLabel.slice(0, MAX_LABEL) : "" });
       } catch (err) {
         fieldError(error, `Not saved: ${err.message || err}`);
         return;
+      } finally {
+        saving = null;
       }
+      fieldError(error, "");
+      // Clear only what was saved: words typed while it was being saved stay in the field.
+      if (area.value !== typed) return;
       area.value = "";
       local.remove(draftKey);
-      fieldError(error, "");
       area.focus();
     }
     const buttons = [el("button", { type: "button", class: "primary", onclick: () => save(kind) }, buttonText)];
@@ -1089,9 +1112,10 @@
       } else if (part.kind === "time_outs") {
         const words = el("input", { type: "text", id: `timeout-${index}`, maxlength: MAX_TEXT, autocomplete: "off" });
         const button = tapButton("Time-out", "time_out", async () => {
+          const typed = words.value;
           try {
-            await record("time_out", { text: words.value.trim() });
-            words.value = "";
+            await record("time_out", { text: typed.trim() });
+            if (words.value === typed) words.value = ""; // keep what was typed meanwhile
           } catch (error) {
             showProblem(`Not saved: ${error.message || error}`);
           }
@@ -1304,9 +1328,62 @@
     }
   }
 
+  /* ---------- someone else signed in on this phone ---------- */
+
+  function someoneElseSignedIn() {
+    let now = null;
+    try {
+      now = window.localStorage.getItem(SIGNED_IN_KEY);
+    } catch (_e) {
+      return false; // no localStorage: the server's "not_yours" answer still stops this page
+    }
+    return now !== null && now !== USER;
+  }
+
+  /* Stop for good: show nothing of this person's, send nothing. Their entries and drafts stay
+     on the phone under their id; the page made for whoever is signed in now is a reload away. */
+  function lock() {
+    if (state.locked) return;
+    state.locked = true;
+    root.dataset.locked = "yes";
+    state.entries = new Map();
+    state.conflicts = [];
+    keepAwake(false);
+    for (const list of ["recent", "refused-list", "conflict-list"]) $(list).replaceChildren();
+    for (const field of root.querySelectorAll("textarea, input")) field.value = ""; // drafts stay saved
+    for (const child of root.children) child.hidden = true;
+    root.append(
+      el(
+        "section",
+        { id: "signed-in-elsewhere", class: "capture-section", role: "alert" },
+        el("h1", {}, "Someone else is signed in"),
+        el(
+          "p",
+          {},
+          "This page was opened for someone who is no longer signed in on this phone. " +
+            "What they captured is not shown here and is not sent under anyone else's name: " +
+            "it stays on this phone until they sign in again and open this page.",
+        ),
+        el("p", {}, el("a", { href: location.pathname }, "Open this page for the person signed in now")),
+      ),
+    );
+  }
+
+  function lockIfSomeoneElse() {
+    if (someoneElseSignedIn()) lock();
+  }
+
   /* ---------- start ---------- */
 
   async function start() {
+    // Another tab may say at any moment that someone else signed in; so may a page restored
+    // from the back-forward cache, which heard nothing while it was away.
+    window.addEventListener("storage", (event) => {
+      if (event.key === SIGNED_IN_KEY || event.key === null) lockIfSomeoneElse();
+    });
+    window.addEventListener("pageshow", lockIfSomeoneElse);
+    lockIfSomeoneElse();
+    if (state.locked) return;
     state.store = await openStore();
     try {
       await loadLocal();
@@ -1354,7 +1431,9 @@
       renderStatus();
     });
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") sync("visible");
+      if (document.visibilityState !== "visible") return;
+      lockIfSomeoneElse();
+      sync("visible");
     });
     setInterval(() => sync("tick"), TICK_MS);
     setInterval(() => {
