@@ -115,8 +115,8 @@ def site_env(args: argparse.Namespace) -> dict[str, str]:
         "OPENDOORS_SSL_REDIRECT": "false",  # plain http on 127.0.0.1: no TLS proxy in front
         "OPENDOORS_DB_CONN_MAX_AGE": str(args.conn_max_age),
         "OPENDOORS_LOG_LEVEL": "WARNING",
-        # WhiteNoise warns of the missing collectstatic folder; the benchmark serves no files.
-        "PYTHONWARNINGS": "ignore:No directory at",
+        # Production refuses to start without collected static files (opendoors/checks.py).
+        "OPENDOORS_STATIC_ROOT": str(OUT / "static"),
     }
 
 
@@ -138,8 +138,10 @@ def database_drop(admin_url: str, name: str) -> None:
 
 
 def migrate(env: dict[str, str]) -> None:
-    command = [str(BIN / "opendoors"), "migrate", "--noinput", "-v0"]
-    subprocess.run(command, env=env, cwd=ROOT, check=True, timeout=600)
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [str(BIN / "opendoors"), *command], env=env, cwd=ROOT, check=True, timeout=600
+        )
 
 
 def django_setup(env: dict[str, str]) -> None:
@@ -320,6 +322,9 @@ def plans_make(args, walk: Walk, rng: random.Random) -> tuple[list[list[Send]], 
     start = datetime.now(UTC) - timedelta(minutes=10)
     entries = [entry_make(n, walk, start) for n in range(args.entries)]
     shares = [entries[i :: args.observers] for i in range(args.observers)]
+    for observer, share in zip(walk.observers, shares, strict=True):
+        for entry in share:
+            entry["author"] = observer  # each entry names who captured it, as a phone does
     resent = set(rng.sample(range(args.entries), round(args.entries * args.resend)))
     plans = []
     for i, share in enumerate(shares):

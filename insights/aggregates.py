@@ -113,6 +113,14 @@ def _share(talk: list[int]) -> tuple[int, int, int]:
     return (teacher, students, 100 - teacher - students)
 
 
+def _count(value: Value) -> int:
+    return value if isinstance(value, int) else sum(value)
+
+
+def _seconds(value: Value) -> tuple[int, ...]:
+    return value if isinstance(value, tuple) else (value, 0, 0)
+
+
 def shown(
     published: Mapping[str, Contributions], current: Mapping[str, Contributions], *, k: int
 ) -> Aggregate:
@@ -125,14 +133,15 @@ def shown(
     if len(teachers_in(teachers)) < k:
         return Aggregate(teachers=0, updates_after=updates_after)
     look_fors = {
-        name.removeprefix(LOOK_FOR): sum(int(value) for _, value in drawn_on.values())  # type: ignore[arg-type]
+        name.removeprefix(LOOK_FOR): sum(_count(value) for _, value in drawn_on.values())
         for name, drawn_on in published.items()
         if name.startswith(LOOK_FOR) and len(teachers_in(drawn_on)) >= k
     }
     talk_rooms = published.get(TALK, {})
     talk_share = None
     if len(teachers_in(talk_rooms)) >= k:
-        talk_share = _share([sum(value[i] for _, value in talk_rooms.values()) for i in range(3)])  # type: ignore[index]
+        seconds = [_seconds(value) for _, value in talk_rooms.values()]
+        talk_share = _share([sum(part[i] for part in seconds) for i in range(3)])
     return Aggregate(
         teachers=len(teachers_in(teachers)),
         look_fors=dict(sorted(look_fors.items(), key=lambda item: (-item[1], item[0]))),

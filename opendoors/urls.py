@@ -1,10 +1,14 @@
 """The site's URLs: each app's pages, sign-in under /accounts/."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import views
 from .api import api
+from .converters import IdConverter
 from .sign_out import sign_out
+
+# Registered before the apps' URLs are included: they use `<id:…>` for row ids.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),

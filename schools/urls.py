@@ -9,9 +9,9 @@ urlpatterns = [
     path("<slug:slug>/schedule/", views.schedule, name="schedule"),
     path("<slug:slug>/settings/", views.school_settings, name="settings"),
     path("<slug:slug>/schedule.csv", views.schedule_csv, name="schedule_csv"),
-    path("<slug:slug>/teachers/<int:person_id>/", views.teacher, name="teacher"),
+    path("<slug:slug>/teachers/<id:person_id>/", views.teacher, name="teacher"),
     path("<slug:slug>/imports/new/", views.import_new, name="import_new"),
-    path("<slug:slug>/imports/<int:import_id>/", views.import_detail, name="import_detail"),
-    path("<slug:slug>/imports/<int:import_id>/apply/", views.import_apply, name="import_apply"),
-    path("<slug:slug>/imports/<int:import_id>/retry/", views.import_retry, name="import_retry"),
+    path("<slug:slug>/imports/<id:import_id>/", views.import_detail, name="import_detail"),
+    path("<slug:slug>/imports/<id:import_id>/apply/", views.import_apply, name="import_apply"),
+    path("<slug:slug>/imports/<id:import_id>/retry/", views.import_retry, name="import_retry"),
 ]

@@ -157,18 +157,18 @@ ROWS: dict[str, Row] = {
     # The master schedule: the school's staff and its district leaders see it.
     "schools/<slug:slug>/schedule/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
     "schools/<slug:slug>/schedule.csv": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
-    "schools/<slug:slug>/teachers/<int:person_id>/": everyone(
+    "schools/<slug:slug>/teachers/<id:person_id>/": everyone(
         200, anonymous=LOGIN, outsider=404, kwargs={"slug": "lincoln", "person_id": "TEACHER"}
     ),
     # Imports: the principal and coaches only.
     "schools/<slug:slug>/imports/new/": MANAGERS_ONLY(200, kwargs=SCHOOL),
     "schools/<slug:slug>/settings/": MANAGERS_ONLY(200, kwargs=SCHOOL),
     # (The assistant principal manages the schedule as a principal does.)
-    "schools/<slug:slug>/imports/<int:import_id>/": MANAGERS_ONLY(200, kwargs=IMPORT),
-    "schools/<slug:slug>/imports/<int:import_id>/apply/": MANAGERS_ONLY(
+    "schools/<slug:slug>/imports/<id:import_id>/": MANAGERS_ONLY(200, kwargs=IMPORT),
+    "schools/<slug:slug>/imports/<id:import_id>/apply/": MANAGERS_ONLY(
         302, method="post", kwargs=IMPORT
     ),
-    "schools/<slug:slug>/imports/<int:import_id>/retry/": MANAGERS_ONLY(
+    "schools/<slug:slug>/imports/<id:import_id>/retry/": MANAGERS_ONLY(
         302, method="post", kwargs=IMPORT
     ),
     # Cycles. The fixture's cycle: the coach facilitates, the teacher hosts, the colleague
@@ -177,53 +177,53 @@ ROWS: dict[str, Row] = {
     "schools/<slug:slug>/cycles/new/": everyone(
         403, anonymous=LOGIN, coach=200, principal=200, vice=200, outsider=404, kwargs=SCHOOL
     ),
-    "cycles/<int:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
     # The focus's data file (uploaded by the facilitator): a download for the participants.
-    "cycles/<int:cycle_id>/focus/data-file": PARTICIPANTS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/settings/": FACILITATORS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/look-fors/": FACILITATORS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/look-fors/merge/": FACILITATORS(302, method="post", kwargs=CYCLE),
-    "cycles/<int:cycle_id>/look-fors/<int:look_for_id>/": FACILITATORS(
+    "cycles/<id:cycle_id>/focus/data-file": PARTICIPANTS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/settings/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/look-fors/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/look-fors/merge/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    "cycles/<id:cycle_id>/look-fors/<id:look_for_id>/": FACILITATORS(
         302, method="post", kwargs={"cycle_id": "CYCLE", "look_for_id": "LOOK_FOR"}
     ),
-    "cycles/<int:cycle_id>/evidence-tool/": FACILITATORS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/evidence-tool/preview/": PARTICIPANTS(200, kwargs=CYCLE),
-    "cycles/<int:cycle_id>/people/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/evidence-tool/": FACILITATORS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/evidence-tool/preview/": PARTICIPANTS(200, kwargs=CYCLE),
+    "cycles/<id:cycle_id>/people/": FACILITATORS(200, kwargs=CYCLE),
     # The host writes their own pre-brief, with the facilitators.
-    "cycles/<int:cycle_id>/pre-briefs/<int:host_id>/": FACILITATORS(
+    "cycles/<id:cycle_id>/pre-briefs/<id:host_id>/": FACILITATORS(
         200, teacher=200, kwargs={"cycle_id": "CYCLE", "host_id": "TEACHER"}
     ),
     # Visits: the people in a visit and the cycle's facilitators.
-    "cycles/<int:cycle_id>/visits/": FACILITATORS(200, kwargs=CYCLE),
-    "visits/<int:visit_id>/": PARTICIPANTS(200, kwargs=VISIT),
-    "visits/<int:visit_id>/change/": FACILITATORS(200, kwargs=VISIT),
-    "visits/<int:visit_id>/cancel/": FACILITATORS(302, method="post", kwargs=VISIT),
-    "visits/<int:visit_id>/visit.ics": PARTICIPANTS(200, kwargs=VISIT),
+    "cycles/<id:cycle_id>/visits/": FACILITATORS(200, kwargs=CYCLE),
+    "visits/<id:visit_id>/": PARTICIPANTS(200, kwargs=VISIT),
+    "visits/<id:visit_id>/change/": FACILITATORS(200, kwargs=VISIT),
+    "visits/<id:visit_id>/cancel/": FACILITATORS(302, method="post", kwargs=VISIT),
+    "visits/<id:visit_id>/visit.ics": PARTICIPANTS(200, kwargs=VISIT),
     # Proposed schedules: the cycle's facilitators.
-    "cycles/<int:cycle_id>/proposals/": FACILITATORS(302, method="post", kwargs=CYCLE),
-    "proposals/<int:proposal_id>/": FACILITATORS(200, kwargs=PROPOSAL),
-    "proposals/<int:proposal_id>/plan.json": FACILITATORS(200, kwargs=PROPOSAL),
-    "proposals/<int:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
-    "proposals/<int:proposal_id>/publish/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
-    "proposals/<int:proposal_id>/retry/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "cycles/<id:cycle_id>/proposals/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    "proposals/<id:proposal_id>/": FACILITATORS(200, kwargs=PROPOSAL),
+    "proposals/<id:proposal_id>/plan.json": FACILITATORS(200, kwargs=PROPOSAL),
+    "proposals/<id:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "proposals/<id:proposal_id>/publish/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "proposals/<id:proposal_id>/retry/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "calendar/": everyone(200, anonymous=LOGIN),
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
     "calendar/<str:token>.ics": everyone(200, kwargs={"token": "FEED"}),
     # Capture, debrief and evidence: the visit's group and, for their classroom, the host.
     "visits/sw.js": everyone(200),
-    "visits/<int:visit_id>/capture/": OBSERVERS(200, kwargs=VISIT),
-    "visits/<int:visit_id>/debrief/": PARTICIPANTS(200, teacher=403, kwargs=VISIT),
-    "visits/<int:visit_id>/my-classroom/": everyone(
+    "visits/<id:visit_id>/capture/": OBSERVERS(200, kwargs=VISIT),
+    "visits/<id:visit_id>/debrief/": PARTICIPANTS(200, teacher=403, kwargs=VISIT),
+    "visits/<id:visit_id>/my-classroom/": everyone(
         404, anonymous=LOGIN, teacher=200, kwargs=VISIT
     ),
-    "cycles/<int:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
-    "follow-ups/<int:follow_up_id>/": everyone(
+    "cycles/<id:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
+    "follow-ups/<id:follow_up_id>/": everyone(
         404, anonymous=LOGIN, colleague=200, kwargs={"follow_up_id": "FOLLOW_UP"}
     ),
     # Only its author shares a follow-up answer, with a cycle they take part in.
-    "cycles/<int:cycle_id>/follow-ups/<int:follow_up_id>/share/": everyone(
+    "cycles/<id:cycle_id>/follow-ups/<id:follow_up_id>/share/": everyone(
         404,
         anonymous=LOGIN,
         colleague=302,

@@ -144,7 +144,7 @@ def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
     own = [n for n, entry in enumerate(entries) if entry.author == request.user.pk]
     # Only the signed-in person's own entries need the visit: another person's waiting
     # entries get their answer even from someone who may not capture in this visit.
-    if own:
+    if own or not entries:
         visit = access.visit_for_observer(request.user, visit_id)
         recorded = evidence_record(
             visit=visit, author=request.user, entries=[entries[n] for n in own]

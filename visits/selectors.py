@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from schools.importers.ordering import weekday_of
 from schools.models import Meeting, Person, Slot, Term
 
+from .calendar import cover_lesson
 from .models import Visit, VisitClassroom, VisitStatus
 from .rules import commitments, duties_in, lessons_in
 
@@ -29,7 +30,9 @@ def with_people(visits: QuerySet[Visit]) -> QuerySet[Visit]:
 def visits_of(person: Person) -> QuerySet[Visit]:
     """Visits in which a person hosts, observes or covers."""
     return Visit.objects.filter(
-        Q(classrooms__host=person) | Q(observers__person=person) | Q(observers__covered_by=person)
+        Q(classrooms__host=person, classrooms__removed_at__isnull=True)
+        | Q(observers__person=person)
+        | Q(observers__covered_by=person)
     ).distinct()
 
 
@@ -37,6 +40,8 @@ def visits_of(person: Person) -> QuerySet[Visit]:
 class MyVisit:
     visit: Visit
     part: str  # "hosting", "observing" or "covering"
+    # What a cover needs, and all they see: the class and room they cover.
+    cover: str = ""
 
 
 def upcoming_visits_for(person: Person, *, today: Date) -> list[MyVisit]:
@@ -50,7 +55,11 @@ def upcoming_visits_for(person: Person, *, today: Date) -> list[MyVisit]:
         elif any(seat.person_id == person.pk for seat in visit.observers.all()):
             part = "observing"
         else:
-            part = "covering"
+            seat = next(s for s in visit.observers.all() if s.covered_by_id == person.pk)
+            lesson = cover_lesson(visit, seat)
+            room = f", room {lesson.room}" if lesson.room else ""
+            mine.append(MyVisit(visit, "covering", cover=f"{lesson.section}{room}"))
+            continue
         mine.append(MyVisit(visit, part))
     return mine
 

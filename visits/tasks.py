@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from opendoors.access import takes_part_in_visit
 from schools.models import Person
 
-from .calendar import calendar_bytes, one_line
+from .calendar import calendar_bytes, cover_lesson, one_line
 from .models import Visit
 from .selectors import with_people
 
@@ -19,6 +20,11 @@ SUBJECTS = {
     "moved": "Visit changed",
     "cancelled": "Visit cancelled",
 }
+COVER_SUBJECTS = {
+    "scheduled": "Please cover",
+    "moved": "Cover changed",
+    "cancelled": "Cover no longer needed",
+}
 
 
 def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
@@ -26,21 +32,22 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
     times = f" ({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M})" if slot.starts_at else ""
     when = f"{visit.date:%A %B} {visit.date.day}, period {slot.period.label}{times}"
     link = f"{settings.OPENDOORS_SITE_URL}/visits/{visit.pk}/"
-    lines = [
-        f"Hello {person.first_name or person},",
-        "",
-        f"{SUBJECTS[change]}: {visit.cycle.title}, {when}.",
-    ]
+    day = f"{visit.date:%a %b} {visit.date.day}"
+    covering = [seat for seat in visit.observers.all() if seat.covered_by_id == person.pk]
+    if covering and not takes_part_in_visit(person, visit):
+        # Covering is not taking part: the class, the room and the time, nothing of the visit.
+        lesson = cover_lesson(visit, covering[0])
+        where = f"{lesson.section}" + (f" in room {lesson.room}" if lesson.room else "")
+        subject = f"{COVER_SUBJECTS[change]}: {where} · {day}"
+        text = f"{COVER_SUBJECTS[change]}: {where}, {when}."
+    else:
+        subject = f"{SUBJECTS[change]}: {visit.cycle.title} · {day}"
+        text = f"{SUBJECTS[change]}: {one_line(visit.cycle.title)}, {when}."
+    lines = [f"Hello {person.first_name or person},", "", text]
     if change != "cancelled":
-        lines += ["", f"The look-fors, pre-brief and who is where: {link}"]
+        lines += ["", f"Where to be and when: {link}"]
     lines += ["", "— OpenDoors"]
-    message = EmailMessage(
-        subject=one_line(
-            f"{SUBJECTS[change]}: {visit.cycle.title} · {visit.date:%a %b} {visit.date.day}"
-        ),
-        body="\n".join(lines),
-        to=[person.email],
-    )
+    message = EmailMessage(subject=one_line(subject), body="\n".join(lines), to=[person.email])
     message.attach(
         f"visit-{visit.pk}.ics",
         calendar_bytes([visit], name=visit.cycle.title, person=person),

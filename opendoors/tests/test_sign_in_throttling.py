@@ -84,13 +84,12 @@ def test_the_client_address_is_the_last_hop_before_our_proxies(
 ):
     proxies = trusted_proxies_parse(["10.0.0.0/8"])
     assert (
-        client_ip(remote_addr=remote_addr, forwarded_for=forwarded_for, proxies=proxies)
-        == expected
+        client_ip(remote_addr=remote_addr, forwarded_for=forwarded_for, proxies=proxies) == expected
     )
 
 
 def test_a_misspelt_proxy_address_stops_the_site_with_the_setting_named():
     from django.core.exceptions import ImproperlyConfigured
 
-    with pytest.raises(ImproperlyConfigured, match="OPENDOORS_TRUSTED_PROXIES: '10.0.0.300'"):
+    with pytest.raises(ImproperlyConfigured, match=r"OPENDOORS_TRUSTED_PROXIES: '10\.0\.0\.300'"):
         trusted_proxies_parse(["10.0.0.300"])

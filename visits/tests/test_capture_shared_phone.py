@@ -102,3 +102,17 @@ def test_the_evidence_list_names_each_entrys_author(client, personas, round_):
     [listed] = client.get(f"/api/visits/{visit.pk}/evidence").json()
     assert listed["author"] == personas.colleague.pk
     assert listed["author_name"] == str(personas.colleague)
+
+
+def test_signing_out_drops_the_browsers_cache_but_not_the_entries_waiting_on_the_phone(
+    client, personas
+):
+    client.force_login(personas.colleague)
+    page = client.get("/accounts/logout/").content.decode()
+    assert 'id="waiting-on-phone"' in page  # filled in on the phone: how many entries wait
+    assert f'data-person="{personas.colleague.pk}"' in page
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    # "storage" would also delete the entries that wait in IndexedDB for their author.
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert client.get("/").status_code == 302

@@ -133,3 +133,19 @@ def test_a_title_with_a_newline_does_not_stop_the_visit_emails(personas, run_tas
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.subject.startswith("Visit scheduled: Student discourse Bcc: x@x.org")
         assert message.bcc == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_and_home_page_of_a_cover_name_the_class_not_the_visit(
+    client, personas, run_tasks
+):
+    covered_round(personas)
+    mail.outbox.clear()
+    run_tasks()
+    [email] = [m for m in mail.outbox if m.to == [personas.bystander.email]]
+    text = email.subject + email.body
+    assert "Please cover: SCI8-1 (Science 8) in room 202" in email.subject
+    assert "Student discourse" not in text and "pre-brief" not in text
+    client.force_login(personas.bystander)
+    card = client.get("/").content.decode()
+    assert "SCI8-1 (Science 8), room 202" in card and "Student discourse" not in card

@@ -1,7 +1,7 @@
 /* OpenDoors: who is signed in on this browser, for the capture pages that work offline.
 
-   Every page says who is signed in: data-person on its sign-out form, and no form when nobody
-   is. This script passes that on
+   Every page says who is signed in: data-person on its sign-out form, or data-signed-out when
+   nobody is. This script passes that on
    - to localStorage ("opendoors:person"), so that a capture page left open in another tab
      learns at once that someone else signed in, and stops showing and sending its entries;
    - to the capture service worker (scope /visits/), which serves a saved capture page offline
@@ -19,7 +19,10 @@
   const WAIT_MS = 2000; // signing out never waits longer than this for the phone to answer
 
   const forms = document.querySelectorAll("form[data-sign-out]");
-  const person = forms.length ? String(forms[0].dataset.person || "") : "";
+  // A person's id, "" when the page says nobody is signed in, null when it does not say.
+  let person = null;
+  if (forms.length) person = String(forms[0].dataset.person || "");
+  else if (document.querySelector("[data-signed-out]")) person = "";
 
   function remember(who) {
     try {
@@ -135,8 +138,10 @@
     };
   }
 
-  remember(person);
-  within(WAIT_MS, tellWorker(person), undefined);
+  if (person !== null) {
+    remember(person);
+    within(WAIT_MS, tellWorker(person), undefined);
+  }
   for (const form of forms) form.addEventListener("submit", signOut(form));
   // A page restored by the Back button must sign out again when asked.
   window.addEventListener("pageshow", () => {

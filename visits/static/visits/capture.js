@@ -1350,7 +1350,7 @@
     state.conflicts = [];
     keepAwake(false);
     for (const list of ["recent", "refused-list", "conflict-list"]) $(list).replaceChildren();
-    for (const field of root.querySelectorAll("textarea, input")) field.value = ""; // drafts stay saved
+    for (const field of root.querySelectorAll("textarea, input[type=text]")) field.value = ""; // drafts stay saved
     for (const child of root.children) child.hidden = true;
     root.append(
       el(
