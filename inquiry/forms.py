@@ -263,3 +263,12 @@ class PreBriefForm(forms.ModelForm):
             "focus": "Where I would like you to focus",
         }
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class LookForChangeForm(forms.Form):
+    """One change to one look-for: move it up or down, retire it or bring it back."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("up", "down", "retire", "restore")],
+        error_messages={"invalid_choice": "Choose up, down, retire or restore."},
+    )

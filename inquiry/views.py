@@ -137,7 +137,8 @@ def look_for_change(request: HttpRequest, cycle_id: int, look_for_id: int) -> Ht
     """Move a look-for up or down, retire it or bring it back."""
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     look_for = get_object_or_404(LookFor, cycle=cycle, pk=look_for_id)
-    action = request.POST.get("action")
+    form = forms.LookForChangeForm(request.POST)
+    action = form.cleaned_data["action"] if form.is_valid() else None
     if action in {"up", "down"}:
         services.look_for_move(look_for=look_for, step=-1 if action == "up" else 1)
     elif action in {"retire", "restore"}:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from growth.models import FollowUp, Goal
 from inquiry.models import Cycle, Participant, ParticipantRole
 from insights.selectors import CyclePattern, school_patterns
+from opendoors.fields import is_id
 from schools.models import Membership, Person, Role, ScheduleImport, School
 from visits.models import (
     CalendarFeed,
@@ -171,6 +172,17 @@ def visit_for_observer(person: Person, visit_id: int) -> Visit:
     return visit
 
 
+def visit_for_author(person: Person, visit_id: int) -> Visit:
+    """Sending entries is for the visit's observers, and for observers removed from it since:
+    what they captured before is theirs and is never lost."""
+    removed = VisitObserver.including_removed.filter(
+        visit_id=visit_id, person=person, removed_at__isnull=False
+    )
+    if not is_id(visit_id) or not removed.exists():
+        return visit_for_observer(person, visit_id)
+    return Visit.objects.select_related("cycle__school", "slot__period").get(pk=visit_id)
+
+
 def visit_for_group(person: Person, visit_id: int) -> Visit:
     """The debrief, with every classroom's evidence, is for the visit's group."""
     visit = visit_for_participant(person, visit_id)
@@ -191,8 +203,6 @@ def classrooms_with_evidence_for(person: Person, visit: Visit) -> QuerySet[Visit
 
 def classroom_for_host(person: Person, visit_id: int) -> VisitClassroom:
     """A host's own classroom in a visit: everything captured there, and who read it."""
-    if not 0 < visit_id < 2**63:  # no such visit; a bigger number overflows the database
-        raise Http404
     return get_object_or_404(
         VisitClassroom.including_removed.select_related(
             "visit__cycle", "visit__slot__period", "section"

@@ -50,7 +50,10 @@ DEBUG = env_bool("OPENDOORS_DEBUG", False)
 SECRET_KEY = env_str("OPENDOORS_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set OPENDOORS_SECRET_KEY when OPENDOORS_DEBUG is false.")
+        raise ImproperlyConfigured(
+            "Set OPENDOORS_SECRET_KEY: OpenDoors runs in production mode unless "
+            "OPENDOORS_DEBUG=true (development only; `make demo` sets it)."
+        )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("OPENDOORS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

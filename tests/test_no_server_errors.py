@@ -17,7 +17,11 @@ FIELDS = [
     "structure", "minutes", "facilitators", "try_by", "visit", "tried", "result", "role",
     "position", "move", "takeaways", "team_next_step", "entries", "max_coverages_per_week",
     "max_coverages_per_month", "new_teacher_years", "time_zone", "confirm", "allow_removals",
-    "cover_1", "cover_99999999999999999999", "step_0", "shared",
+    "cover_1", "cover_99999999999999999999", "step_0", "shared", "share", "tally_title",
+    "tally_labels", "student_prompts", "checklist_on", "checklist_order", "notes_on",
+    "notes_order", "confirm_removals", "confirm_removal", "org", "remove_data_file",
+    "cover_staff", "informed_by", "initiative", "theory_of_action", "instructional_goal",
+    "expectations", "focus", "visit_minutes", "grouping", "stage", "others",
 ]  # fmt: skip
 JUNK = ["", "abc", "-1", "99999999999999999999", "\x00", "é" * 3000]
 HUGE = "99999999999999999999"

@@ -215,9 +215,7 @@ ROWS: dict[str, Row] = {
     "visits/sw.js": everyone(200),
     "visits/<id:visit_id>/capture/": OBSERVERS(200, kwargs=VISIT),
     "visits/<id:visit_id>/debrief/": PARTICIPANTS(200, teacher=403, kwargs=VISIT),
-    "visits/<id:visit_id>/my-classroom/": everyone(
-        404, anonymous=LOGIN, teacher=200, kwargs=VISIT
-    ),
+    "visits/<id:visit_id>/my-classroom/": everyone(404, anonymous=LOGIN, teacher=200, kwargs=VISIT),
     "cycles/<id:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
     "follow-ups/<id:follow_up_id>/": everyone(
         404, anonymous=LOGIN, colleague=200, kwargs={"follow_up_id": "FOLLOW_UP"}

@@ -145,7 +145,7 @@ def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
     # Only the signed-in person's own entries need the visit: another person's waiting
     # entries get their answer even from someone who may not capture in this visit.
     if own or not entries:
-        visit = access.visit_for_observer(request.user, visit_id)
+        visit = access.visit_for_author(request.user, visit_id)
         recorded = evidence_record(
             visit=visit, author=request.user, entries=[entries[n] for n in own]
         )

@@ -79,15 +79,35 @@ class VisitClassroom(models.Model):
         return chr(ord("A") + self.position % 26)
 
 
+class ObserversInVisit(models.Manager):
+    """The observers a visit holds now: one removed from it is not among them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class VisitObserver(models.Model):
+    """An observer's seat in a visit, and who covers their class meanwhile.
+
+    An observer removed from a visit keeps their seat with `removed_at` set, so that entries
+    still waiting on their phone are accepted when it reconnects (`access.visit_for_author`).
+    As with classrooms, `objects` and `visit.observers` are the visit as it is now.
+    """
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="observers")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observed_visits")
     covered_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="coverages"
     )
     substitute = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    including_removed = models.Manager()
+    objects = ObserversInVisit()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "including_removed"
         constraints = [
             models.UniqueConstraint(fields=["visit", "person"], name="observer_once_per_visit"),
             models.CheckConstraint(

@@ -31,8 +31,8 @@ def visits_of(person: Person) -> QuerySet[Visit]:
     """Visits in which a person hosts, observes or covers."""
     return Visit.objects.filter(
         Q(classrooms__host=person, classrooms__removed_at__isnull=True)
-        | Q(observers__person=person)
-        | Q(observers__covered_by=person)
+        | Q(observers__person=person, observers__removed_at__isnull=True)
+        | Q(observers__covered_by=person, observers__removed_at__isnull=True)
     ).distinct()
 
 
@@ -124,14 +124,6 @@ def availability_in(slot: Slot, on: Date, people: list[Person], exclude=None) ->
     return states
 
 
-def hosts_with_evidence(visit: Visit) -> dict[int, int]:
-    """Host id -> entries captured in their classroom, for the classrooms the visit holds now
-    (counted by `opendoors.access`, the one place that reads evidence)."""
-    from opendoors.access import evidence_entries_per_host
-
-    return evidence_entries_per_host(visit)
-
-
 def classrooms_left_by(host: Person) -> list[VisitClassroom]:
     """Classrooms a host was removed from after capture: what was captured stays theirs to read."""
     return list(
@@ -139,10 +131,3 @@ def classrooms_left_by(host: Person) -> list[VisitClassroom]:
         .select_related("visit__cycle", "visit__slot__period")
         .order_by("-visit__date")
     )
-
-
-def classroom_has_evidence(room: VisitClassroom) -> bool:
-    """Whether anything was captured in a classroom (asked of `opendoors.access`)."""
-    from opendoors import access
-
-    return access.classroom_has_evidence(room)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from inquiry.models import Cycle
 from inquiry.structures import Grouping
+from opendoors import access
 from schools.models import Person
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     new_feed_token,
 )
 from .rules import VisitPlan, cover_candidates, visit_plan_problems
-from .selectors import classroom_has_evidence, hosts_with_evidence
 
 
 def _people_of(visit: Visit) -> set[int]:
@@ -47,32 +47,15 @@ def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None =
 def _commitments_hold(visit: Visit, plan: VisitPlan) -> None:
     """Write each person's commitment in the slot. The database refuses a second one, so a
     clashing visit placed at the same moment by someone else cannot slip past the check."""
-    rows = [
-        Commitment(
-            visit=visit, person=host, date=plan.date, slot=plan.slot, role=CommitmentRole.HOST
-        )
-        for host, _ in plan.classrooms
-    ]
+    people = [(host, CommitmentRole.HOST) for host, _ in plan.classrooms]
     for seat in plan.observers:
-        rows.append(
-            Commitment(
-                visit=visit,
-                person=seat.person,
-                date=plan.date,
-                slot=plan.slot,
-                role=CommitmentRole.OBSERVER,
-            )
-        )
+        people.append((seat.person, CommitmentRole.OBSERVER))
         if seat.covered_by is not None:
-            rows.append(
-                Commitment(
-                    visit=visit,
-                    person=seat.covered_by,
-                    date=plan.date,
-                    slot=plan.slot,
-                    role=CommitmentRole.COVER,
-                )
-            )
+            people.append((seat.covered_by, CommitmentRole.COVER))
+    rows = [
+        Commitment(visit=visit, person=person, date=plan.date, slot=plan.slot, role=role)
+        for person, role in people
+    ]
     # One order for every writer, so that two clashing placements wait, never deadlock.
     rows.sort(key=lambda row: row.person.pk)
     try:
@@ -118,7 +101,7 @@ def _classrooms_keep(visit: Visit, plan: VisitPlan) -> None:
     for host_id, room in rooms.items():
         if host_id in staying or room.removed_at is not None:
             continue
-        if classroom_has_evidence(room) or room.reads.exists():
+        if access.classroom_has_evidence(room) or room.reads.exists():
             room.removed_at = timezone.now()
             room.save(update_fields=["removed_at"])
         else:
@@ -138,12 +121,16 @@ def _classrooms_keep(visit: Visit, plan: VisitPlan) -> None:
 
 
 def _observers_keep(visit: Visit, plan: VisitPlan) -> None:
-    seats = {seat.person_id: seat for seat in visit.observers.all()}
+    """Seats follow the plan. A removed observer's seat is kept aside, not deleted: entries
+    may still be waiting on their phone, and they stay theirs to send."""
+    seats = {seat.person_id: seat for seat in VisitObserver.including_removed.filter(visit=visit)}
     for o in plan.observers:
         seat = seats.pop(o.person.pk, None) or VisitObserver(visit=visit, person=o.person)
-        seat.covered_by, seat.substitute = o.covered_by, o.substitute
+        seat.covered_by, seat.substitute, seat.removed_at = o.covered_by, o.substitute, None
         seat.save()
-    VisitObserver.objects.filter(pk__in=[seat.pk for seat in seats.values()]).delete()
+    VisitObserver.objects.filter(pk__in=[seat.pk for seat in seats.values()]).update(
+        removed_at=timezone.now(), covered_by=None, substitute=False
+    )
 
 
 @transaction.atomic
@@ -158,7 +145,7 @@ def visit_change(
     Visit.objects.select_for_update().filter(pk=visit.pk).first()
     _refuse_if_it_clashes(visit.cycle, plan, exclude=visit)
     staying = {host.pk for host, _ in plan.classrooms}
-    leaving = {h: n for h, n in hosts_with_evidence(visit).items() if h not in staying}
+    leaving = {h: n for h, n in access.evidence_entries_per_host(visit).items() if h not in staying}
     if leaving and not remove_hosts_with_evidence:
         people = {p.pk: str(p) for p in Person.objects.filter(pk__in=leaving)}
         raise ValidationError(

@@ -23,7 +23,7 @@ from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
 from .models import Debrief, Visit
 from .patterns import visit_patterns
 from .rules import cover_candidates
-from .selectors import calendar_visits_for, hosts_with_evidence, with_people
+from .selectors import calendar_visits_for, with_people
 
 READS_PER_PAGE = 50
 
@@ -75,7 +75,7 @@ def _captured_by_host(visit: Visit | None) -> list[tuple[object, int]]:
     """(host, entries) for the visit's classrooms that hold evidence: removing them is asked."""
     if visit is None:
         return []
-    counts = hosts_with_evidence(visit)
+    counts = access.evidence_entries_per_host(visit)
     return [
         (room.host, counts[room.host_id])
         for room in visit.classrooms.select_related("host")

@@ -23,6 +23,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# For page.evaluate: resolves once a service worker controls the page. (Not
+# wait_for_function: the site's Content-Security-Policy refuses the eval it polls with.)
+UNDER_SERVICE_WORKER = """() => navigator.serviceWorker.controller ? true : new Promise((resolve) =>
+  navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+
 
 # Package scope, not session: the flag below must not outlive the browser tests, or
 # `check --deploy` in opendoors/tests/test_settings.py (run later) fails with async.E001.
@@ -94,6 +99,26 @@ def serialized(app, lock: threading.Lock):
                     response.close()
 
     return application
+
+
+@pytest.fixture
+def server_log(live_server):
+    """Every request the live server answers, as "METHOD /path".
+
+    The requests also take turns: the test database is an in-memory SQLite database, which
+    refuses concurrent writers at once (see task_worker)."""
+    seen = []
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    one_at_a_time = serialized(app, threading.Lock())
+
+    def logged(environ, start_response):
+        seen.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+        return one_at_a_time(environ, start_response)
+
+    httpd.set_app(logged)
+    yield seen
+    httpd.set_app(app)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ service worker, every entry waits on the device, and each is stored exactly once
 connection returns, even when the connection drops in the middle of a sync."""
 
 import re
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,7 @@ from visits.capture import Entry, evidence_record
 from visits.models import Evidence
 
 from .axe import axe_check
-from .conftest import serialized, sign_in
+from .conftest import UNDER_SERVICE_WORKER, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,29 +23,6 @@ EXPLAIN = "Students explain their reasoning to a partner"
 ANCHOR = "Students use the anchor chart"
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert("hi")</script> & <b>bold</b>'
 SYNC_WAIT = 30_000
-# Not wait_for_function: the site's Content-Security-Policy refuses the eval it polls with.
-UNDER_SERVICE_WORKER = """() => navigator.serviceWorker.controller ? true : new Promise((resolve) =>
-  navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
-
-
-@pytest.fixture
-def server_log(live_server):
-    """Every request the live server answers, as "METHOD /path".
-
-    The requests also take turns: the test database is an in-memory SQLite database, which
-    refuses concurrent writers at once (see task_worker)."""
-    seen = []
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    one_at_a_time = serialized(app, threading.Lock())
-
-    def logged(environ, start_response):
-        seen.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
-        return one_at_a_time(environ, start_response)
-
-    httpd.set_app(logged)
-    yield seen
-    httpd.set_app(app)
 
 
 @pytest.fixture

@@ -266,6 +266,7 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
     # The colleague who covers sees it too.
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     sign_in(page, live_server, "ivy")
     card = page.get_by_role("region", name="My upcoming visits").locator("li.card")
     expect(card).to_have_count(1)

@@ -67,6 +67,8 @@ def test_every_change_to_a_visit_keeps_what_was_captured_and_entries_still_sync(
         entry(ana_room, kind="note", text="typed offline"),
         entry(ben_room, kind="note", text="still on the phone"),
     ]
+    client.force_login(personas.principal)  # captures offline, then is taken off the visit
+    principals = [entry(ben_room, kind="note", text="waiting on the principal's phone")]
     client.force_login(personas.colleague)
     client.get(f"/visits/{visit.pk}/my-classroom/")  # Ben reads his own classroom
     client.force_login(personas.coach)
@@ -111,6 +113,9 @@ def test_every_change_to_a_visit_keeps_what_was_captured_and_entries_still_sync(
     results = sync(client, visit, sent + waiting).json()["results"]
     assert [r["status"] for r in results] == ["duplicate", "duplicate", "stored", "stored"]
     assert Evidence.objects.filter(classroom=ben_room).count() == 2
+    client.force_login(personas.principal)
+    assert sync(client, visit, principals).json()["results"][0]["status"] == "stored"
+    assert Evidence.objects.filter(classroom=ben_room).count() == 3
 
     # Ben, removed, still reads what was captured in his classroom; so does the group.
     client.force_login(personas.colleague)

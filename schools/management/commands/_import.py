@@ -28,7 +28,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--allow-removals",
             action="store_true",
-            help=f"apply even when more than {REMOVAL_SHARE:.0%} of the meetings or sections "
+            help=f"apply even when more than {REMOVAL_SHARE * 100:.0f}%% of the meetings or sections "
             "would be removed (check the file is complete first)",
         )
 
