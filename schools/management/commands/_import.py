@@ -28,8 +28,8 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--allow-removals",
             action="store_true",
-            help=f"apply even when more than {REMOVAL_SHARE * 100:.0f}%% of the meetings or sections "
-            "would be removed (check the file is complete first)",
+            help=f"apply even when more than {REMOVAL_SHARE * 100:.0f}%% of the meetings or "
+            "sections would be removed (check the file is complete first)",
         )
 
     def read(self, options, on_progress) -> ScheduleData:
