@@ -40,7 +40,9 @@ demo: install
 	$(BIN)/opendoors db_worker & \
 	$(BIN)/opendoors runserver $(HOST)
 
+# The site's JavaScript modules first (Node's own test runner, no packages), then pytest.
 test: test-deps
+	node --test visits/tests/js/
 	$(BIN)/pytest
 
 lint: export OPENDOORS_DEBUG = true

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scheduler import greedy_plan, plan_problems, solve  # noqa: E402
-from scheduler.csv_schedule import read_schedule  # noqa: E402
+from scheduler.from_rosters import read_schedule  # noqa: E402
 from scheduler.generate import school, with_requests  # noqa: E402
 from scheduler.problem import Problem  # noqa: E402
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inquiry.models import Cycle
 from inquiry.structures import DebriefTiming
+from opendoors.tasks import enqueue
 from schools.models import Person
 from visits.models import Visit
 
@@ -35,8 +36,6 @@ def goal_set(
     visit: Visit | None = None,
     shared_with_facilitators: bool = False,
 ) -> Goal:
-    from .tasks import follow_up_remind
-
     goal = Goal.objects.create(
         person=person,
         cycle=cycle,
@@ -47,8 +46,10 @@ def goal_set(
     )
     due = follow_up_due(cycle=cycle, visit=visit, try_by=try_by)
     follow_up = FollowUp.objects.create(goal=goal, due_on=due)
-    remind_at = datetime.combine(due, REMINDER_TIME, tzinfo=ZoneInfo(cycle.school.time_zone))
-    transaction.on_commit(lambda: follow_up_remind.using(run_after=remind_at).enqueue(follow_up.pk))
+    # The check-in is always there to answer; the emailed reminder only in cycles that ask.
+    if cycle.needs_follow_up:
+        remind_at = datetime.combine(due, REMINDER_TIME, tzinfo=ZoneInfo(cycle.school.time_zone))
+        enqueue("growth.tasks.follow_up_remind", follow_up.pk, run_after=remind_at)
     return goal
 
 

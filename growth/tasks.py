@@ -1,36 +1,31 @@
-"""Follow-up reminders, sent by the task worker on the day a check-in is due."""
+"""Follow-up reminders, sent by the task worker on the day a check-in is due.
+
+The email is written in templates/growth/email/ (`follow_up_reminder.txt` and its subject).
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from inquiry.structures import DebriefTiming
+from visits.calendar import one_line
 
 from .models import FollowUp
 
 
 def reminder_text(follow_up: FollowUp) -> str:
     goal = follow_up.goal
-    link = f"{settings.OPENDOORS_SITE_URL}/follow-ups/{follow_up.pk}/"
-    lines = [f"Hello {goal.person.first_name or goal.person},", ""]
-    if goal.cycle.debrief_timing == DebriefTiming.WITHIN_24_HOURS:
-        lines.append(
-            "Your micro-observation debrief is due within 24 hours of the visit. Before you "
-            "meet, look back at the goal you set:"
-        )
-    else:
-        lines.append("Two weeks ago you set a goal for your classroom:")
-    lines += [
-        "",
-        f"  “{goal.text}”",
-        "",
-        "Did you try it? Did you get the results you anticipated? Why or why not?",
-        f"Answer in a minute: {link}",
-        "",
-        "— OpenDoors",
-    ]
-    return "\n".join(lines)
+    return render_to_string(
+        "growth/email/follow_up_reminder.txt",
+        {
+            "goal": goal,
+            "within_24_hours": goal.cycle.debrief_timing == DebriefTiming.WITHIN_24_HOURS,
+            "link": settings.OPENDOORS_SITE_URL + reverse("growth:follow_up", args=[follow_up.pk]),
+        },
+    )
 
 
 @task()
@@ -44,7 +39,11 @@ def follow_up_remind(follow_up_id: int) -> bool:
         return False
     send_mail(
         # A title with a newline would be a header injection: Django refuses to send it.
-        subject=" ".join(f"Follow-up: how did it go? ({follow_up.goal.cycle.title})".split()),
+        subject=one_line(
+            render_to_string(
+                "growth/email/follow_up_reminder_subject.txt", {"goal": follow_up.goal}
+            )
+        ),
         message=reminder_text(follow_up),
         from_email=None,
         recipient_list=[follow_up.goal.person.email],

@@ -130,7 +130,7 @@ class SettingsForm(forms.ModelForm):
             "needs_problem_of_practice": "A problem of practice is required",
             "needs_theory_of_action": "A theory of action is required",
             "needs_pre_brief": "Hosts write a pre-brief",
-            "needs_follow_up": "Participants get a follow-up check-in",
+            "needs_follow_up": "Participants get an email reminding them of their follow-up",
         }
 
     def clean_visit_minutes(self):

@@ -11,7 +11,7 @@ from django.db import models
 
 from schools.models import Person, School
 
-from .structures import DebriefTiming, Grouping, Structure
+from .structures import PRESETS, DebriefTiming, Grouping, Preset, Structure
 
 THEORY_OF_ACTION = re.compile(r"^\s*if\b.+\bthen\b.+", re.IGNORECASE | re.DOTALL)
 
@@ -85,6 +85,11 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def preset(self) -> Preset:
+        """What the structure itself sets (anonymous classrooms, protocol, pairings…)."""
+        return PRESETS[self.structure]
 
     @property
     def criteria_met(self) -> int:

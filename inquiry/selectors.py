@@ -15,6 +15,7 @@ class Step:
     done: bool
     required: bool
     url_name: str
+    anchor: str = ""  # a section of the page at url_name
 
 
 def cycles_for_school_page(visible: QuerySet[Cycle], school: School) -> QuerySet[Cycle]:
@@ -29,9 +30,12 @@ def school_staff(school: School) -> QuerySet[Person]:
     )
 
 
-def cycle_steps(cycle: Cycle, *, look_for_count: int, has_visits: bool) -> list[Step]:
+def cycle_steps(
+    cycle: Cycle, *, look_for_count: int, has_visits: bool, pre_briefs_written: bool
+) -> list[Step]:
+    """The facilitator's checklist; the pre-brief step only in cycles whose hosts write one."""
     people = {role for role in cycle.participants.values_list("role", flat=True)}
-    return [
+    steps = [
         Step(
             "Problem of practice",
             bool(cycle.problem_of_practice),
@@ -54,6 +58,9 @@ def cycle_steps(cycle: Cycle, *, look_for_count: int, has_visits: bool) -> list[
         ),
         Step("Visits in the schedule", has_visits, True, "visits:plan"),
     ]
+    if cycle.needs_pre_brief:
+        steps.append(Step("Pre-briefs", pre_briefs_written, True, "inquiry:cycle", anchor="pb-h"))
+    return steps
 
 
 @dataclass
@@ -154,7 +161,10 @@ def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict:
     hosts = [(host, pre_briefs.get(host.pk)) for host in by_role[ParticipantRole.HOST]]
     visits = list(
         cycle.visits.select_related("slot__day", "slot__period").prefetch_related(
-            "classrooms__host", "observers__person", "observers__covered_by"
+            "classrooms__host",
+            "classrooms__section",
+            "observers__person",
+            "observers__covered_by",
         )
     )
     return {
@@ -163,7 +173,14 @@ def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict:
         "facilitators": by_role[ParticipantRole.FACILITATOR],
         "observers": by_role[ParticipantRole.OBSERVER],
         "hosts": hosts,
+        # A cycle without pre-briefs shows those written before the facilitator turned them off.
+        "show_pre_briefs": cycle.needs_pre_brief or bool(pre_briefs),
         "visits": visits,
-        "steps": cycle_steps(cycle, look_for_count=len(look_fors), has_visits=bool(visits)),
+        "steps": cycle_steps(
+            cycle,
+            look_for_count=len(look_fors),
+            has_visits=bool(visits),
+            pre_briefs_written=bool(hosts) and all(pre_brief for _, pre_brief in hosts),
+        ),
         "viewer_hosts": viewer in by_role[ParticipantRole.HOST],
     }

@@ -1,11 +1,25 @@
-"""The five structures of DESIGN.md as presets of one cycle of inquiry.
+"""The five structures of DESIGN.md as presets of one cycle of inquiry: everything that
+differs between structures is set here, once, and read from here.
 
-A preset only fills in a new cycle's settings; the facilitator may change each one.
+Part of a preset fills in a new cycle's settings (the fields of `Cycle`), which the
+facilitator may change each one; the rest belongs to the structure itself and is read
+through `cycle.preset` (whether classrooms are anonymous letters, how many a group visits,
+which pairings the scheduler prefers, the debrief's protocol and wording).
+`classroom_label` is the one name of a visit's classroom that pages, the API and
+calendars show.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from visits.models import VisitClassroom
+
+    from .models import Cycle
 
 
 class Structure(models.TextChoices):
@@ -39,112 +53,9 @@ class EvidencePart(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class Preset:
-    grouping: str
-    visit_minutes: int
-    debrief_timing: str
-    needs_problem_of_practice: bool
-    needs_theory_of_action: bool
-    needs_pre_brief: bool
-    needs_follow_up: bool
-    evidence_tool: tuple[dict, ...]
-    summary: str
-
-
-STUDENT_PROMPTS = {
-    "kind": EvidencePart.STUDENT_PROMPTS,
-    "prompts": [
-        "What are students doing?",
-        "What are students saying?",
-        "What are students thinking? How do you know?",
-    ],
-}
-QUESTION_TYPES = {
-    "kind": EvidencePart.TALLY,
-    "title": "Question types",
-    "labels": ["Recall", "Open-ended", "Student-to-student"],
-}
-
-PRESETS: dict[str, Preset] = {
-    Structure.ROUNDS: Preset(
-        grouping=Grouping.GROUP,
-        visit_minutes=15,
-        debrief_timing=DebriefTiming.IMMEDIATELY,
-        needs_problem_of_practice=True,
-        needs_theory_of_action=True,
-        needs_pre_brief=False,
-        needs_follow_up=True,
-        evidence_tool=(
-            {"kind": EvidencePart.CHECKLIST},
-            {"kind": EvidencePart.TALK_TIME},
-            {"kind": EvidencePart.NOTES},
-        ),
-        summary="A group visits several classrooms for 10–15 minutes each around a shared "
-        "problem of practice, then looks for patterns: describe, analyze, predict, next level "
-        "of work.",
-    ),
-    Structure.LAB: Preset(
-        grouping=Grouping.GROUP,
-        visit_minutes=45,
-        debrief_timing=DebriefTiming.IMMEDIATELY,
-        needs_problem_of_practice=True,
-        needs_theory_of_action=False,
-        needs_pre_brief=True,
-        needs_follow_up=True,
-        evidence_tool=(
-            {"kind": EvidencePart.WHAT_SO_WHAT},
-            {"kind": EvidencePart.TIME_OUTS},
-            {"kind": EvidencePart.NOTES},
-        ),
-        summary="A volunteer host opens one lesson around a strategy they are refining; a "
-        "small group observes, calls time-outs to think together, and reflects right after.",
-    ),
-    Structure.SWAP: Preset(
-        grouping=Grouping.PAIR,
-        visit_minutes=45,
-        debrief_timing=DebriefTiming.SAME_DAY,
-        needs_problem_of_practice=False,
-        needs_theory_of_action=False,
-        needs_pre_brief=False,
-        needs_follow_up=True,
-        evidence_tool=({"kind": EvidencePart.WHAT_SO_WHAT}, {"kind": EvidencePart.NOTES}),
-        summary="A grade-level or department team rotates coverage so that each member "
-        "observes a colleague during a regular block, then fills a short reflection form.",
-    ),
-    Structure.MICRO: Preset(
-        grouping=Grouping.PAIR,
-        visit_minutes=15,
-        debrief_timing=DebriefTiming.WITHIN_24_HOURS,
-        needs_problem_of_practice=False,
-        needs_theory_of_action=False,
-        needs_pre_brief=False,
-        needs_follow_up=True,
-        evidence_tool=(QUESTION_TYPES, {"kind": EvidencePart.TALK_TIME}),
-        summary="One observer, one host, 10–15 minutes on one tight focus such as questioning "
-        "patterns or student talk time; debrief within 24 hours; the visit is returned.",
-    ),
-    Structure.WALK: Preset(
-        grouping=Grouping.GROUP,
-        visit_minutes=10,
-        debrief_timing=DebriefTiming.SAME_DAY,
-        needs_problem_of_practice=False,
-        needs_theory_of_action=False,
-        needs_pre_brief=False,
-        needs_follow_up=False,
-        evidence_tool=(STUDENT_PROMPTS, {"kind": EvidencePart.NOTES}),
-        summary="A mixed-grade group walks through several classrooms and notes the student "
-        "experience: what students did, said and thought; each team names one next step.",
-    ),
-}
-
-
-def default_tool(structure: str) -> list[dict]:
-    """A fresh copy of the structure's evidence tool template."""
-    return [dict(part) for part in PRESETS[structure].evidence_tool]
-
-
-@dataclass(frozen=True)
 class ProtocolStep:
+    """One timed step of a debrief protocol, with the facilitator's prompt."""
+
     name: str
     prompt: str
     minutes: int
@@ -177,10 +88,171 @@ STUDENT_EXPERIENCE = (
     ProtocolStep("Next step", "What one next step will our team take?", 5),
 )
 
-DEBRIEF_PROTOCOLS: dict[str, tuple[ProtocolStep, ...]] = {
-    Structure.ROUNDS: DESCRIBE_TO_NEXT_LEVEL,
-    Structure.LAB: WHAT_SO_WHAT,
-    Structure.SWAP: WHAT_SO_WHAT,
-    Structure.MICRO: WHAT_SO_WHAT,
-    Structure.WALK: STUDENT_EXPERIENCE,
+
+STUDENT_PROMPTS = {
+    "kind": EvidencePart.STUDENT_PROMPTS,
+    "prompts": [
+        "What are students doing?",
+        "What are students saying?",
+        "What are students thinking? How do you know?",
+    ],
 }
+QUESTION_TYPES = {
+    "kind": EvidencePart.TALLY,
+    "title": "Question types",
+    "labels": ["Recall", "Open-ended", "Student-to-student"],
+}
+
+# Where a debrief looks for patterns: several classrooms, or the one a lab or a pair visits.
+ACROSS_CLASSROOMS = "across classrooms"
+IN_THIS_CLASSROOM = "in this classroom"
+VOLUNTEER_HOST = "a volunteer host"
+ROTATING_HOSTS = "rotate hosting so that participation is shared"
+
+
+@dataclass(frozen=True)
+class Preset:
+    # A new cycle's settings (fields of the same names on Cycle), each changeable.
+    grouping: str
+    visit_minutes: int
+    debrief_timing: str
+    needs_problem_of_practice: bool
+    needs_theory_of_action: bool
+    needs_pre_brief: bool
+    needs_follow_up: bool
+    evidence_tool: tuple[dict, ...]
+    # The structure's own, read through `cycle.preset`.
+    summary: str
+    # Classrooms are letters (A, B, C) in `classroom_label`, not sections: the group looks
+    # for patterns across several classrooms, not at one teacher.
+    anonymous_classrooms: bool
+    classrooms_per_visit: int  # a group visit's classrooms in one period, at most
+    pairing_preferences: tuple[str, ...]  # as scheduler.Request.prefer reads them
+    # The whole team rotates through one day: each member observes a teammate while a free
+    # colleague or a substitute covers.
+    swap_day: bool
+    debrief_protocol: tuple[ProtocolStep, ...]
+    patterns_where: str  # ACROSS_CLASSROOMS or IN_THIS_CLASSROOM
+    hosting: str  # how the facilitator picks hosts
+
+
+PRESETS: dict[str, Preset] = {
+    Structure.ROUNDS: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=15,
+        debrief_timing=DebriefTiming.IMMEDIATELY,
+        needs_problem_of_practice=True,
+        needs_theory_of_action=True,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=(
+            {"kind": EvidencePart.CHECKLIST},
+            {"kind": EvidencePart.TALK_TIME},
+            {"kind": EvidencePart.NOTES},
+        ),
+        summary="A group visits several classrooms for 10–15 minutes each around a shared "
+        "problem of practice, then looks for patterns: describe, analyze, predict, next level "
+        "of work.",
+        anonymous_classrooms=True,
+        classrooms_per_visit=3,
+        pairing_preferences=(),
+        swap_day=False,
+        debrief_protocol=DESCRIBE_TO_NEXT_LEVEL,
+        patterns_where=ACROSS_CLASSROOMS,
+        hosting=ROTATING_HOSTS,
+    ),
+    Structure.LAB: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=45,
+        debrief_timing=DebriefTiming.IMMEDIATELY,
+        needs_problem_of_practice=True,
+        needs_theory_of_action=False,
+        needs_pre_brief=True,
+        needs_follow_up=True,
+        evidence_tool=(
+            {"kind": EvidencePart.WHAT_SO_WHAT},
+            {"kind": EvidencePart.TIME_OUTS},
+            {"kind": EvidencePart.NOTES},
+        ),
+        summary="A volunteer host opens one lesson around a strategy they are refining; a "
+        "small group observes, calls time-outs to think together, and reflects right after.",
+        anonymous_classrooms=False,
+        classrooms_per_visit=1,
+        pairing_preferences=(),
+        swap_day=False,
+        debrief_protocol=WHAT_SO_WHAT,
+        patterns_where=IN_THIS_CLASSROOM,
+        hosting=VOLUNTEER_HOST,
+    ),
+    Structure.SWAP: Preset(
+        grouping=Grouping.PAIR,
+        visit_minutes=45,
+        debrief_timing=DebriefTiming.SAME_DAY,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=({"kind": EvidencePart.WHAT_SO_WHAT}, {"kind": EvidencePart.NOTES}),
+        summary="A grade-level or department team rotates coverage so that each member "
+        "observes a colleague during a regular block, then fills a short reflection form.",
+        anonymous_classrooms=False,
+        classrooms_per_visit=1,
+        pairing_preferences=("cross_content",),
+        swap_day=True,
+        debrief_protocol=WHAT_SO_WHAT,
+        patterns_where=IN_THIS_CLASSROOM,
+        hosting=ROTATING_HOSTS,
+    ),
+    Structure.MICRO: Preset(
+        grouping=Grouping.PAIR,
+        visit_minutes=15,
+        debrief_timing=DebriefTiming.WITHIN_24_HOURS,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=True,
+        evidence_tool=(QUESTION_TYPES, {"kind": EvidencePart.TALK_TIME}),
+        summary="One observer, one host, 10–15 minutes on one tight focus such as questioning "
+        "patterns or student talk time; debrief within 24 hours; the visit is returned.",
+        anonymous_classrooms=False,
+        classrooms_per_visit=1,
+        pairing_preferences=(),
+        swap_day=False,
+        debrief_protocol=WHAT_SO_WHAT,
+        patterns_where=IN_THIS_CLASSROOM,
+        hosting=ROTATING_HOSTS,
+    ),
+    Structure.WALK: Preset(
+        grouping=Grouping.GROUP,
+        visit_minutes=10,
+        debrief_timing=DebriefTiming.SAME_DAY,
+        needs_problem_of_practice=False,
+        needs_theory_of_action=False,
+        needs_pre_brief=False,
+        needs_follow_up=False,
+        evidence_tool=(STUDENT_PROMPTS, {"kind": EvidencePart.NOTES}),
+        summary="A mixed-grade group walks through several classrooms and notes the student "
+        "experience: what students did, said and thought; each team names one next step.",
+        anonymous_classrooms=True,
+        classrooms_per_visit=3,
+        pairing_preferences=("cross_grade", "cross_content"),
+        swap_day=False,
+        debrief_protocol=STUDENT_EXPERIENCE,
+        patterns_where=ACROSS_CLASSROOMS,
+        hosting=ROTATING_HOSTS,
+    ),
+}
+
+
+def default_tool(structure: str) -> list[dict]:
+    """A fresh copy of the structure's evidence tool template."""
+    return [dict(part) for part in PRESETS[structure].evidence_tool]
+
+
+def classroom_label(room: VisitClassroom, cycle: Cycle) -> str:
+    """A visit's classroom as pages, the API and calendars name it: its letter where the
+    structure keeps classrooms anonymous, else its section; never the host's name (a
+    calendar feed is read by a third-party service)."""
+    if PRESETS[cycle.structure].anonymous_classrooms:
+        return f"Classroom {room.letter}"
+    return str(room.section)

@@ -11,6 +11,7 @@ from opendoors.security import private_no_store
 from opendoors.uploads import attachment
 
 from . import forms, services
+from .evidence_tool import tool_drawn
 from .models import LookFor, ParticipantRole, PreBrief
 from .selectors import (
     cycle_overview,
@@ -19,7 +20,7 @@ from .selectors import (
     goals_of_cycle,
     school_staff,
 )
-from .structures import PRESETS, EvidencePart, default_tool
+from .structures import EvidencePart, default_tool
 
 
 @require_GET
@@ -194,7 +195,7 @@ def evidence_tool(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def evidence_tool_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The tool as an observer will see it on a phone (nothing is recorded here)."""
     cycle = access.cycle_for_participant(request.user, cycle_id)
-    context = {"cycle": cycle, "look_fors": cycle.look_fors.filter(retired=False)}
+    context = {"cycle": cycle, **tool_drawn(cycle=cycle)}
     return render(request, "inquiry/evidence_tool_preview.html", context)
 
 
@@ -228,5 +229,5 @@ def pre_brief(request: HttpRequest, cycle_id: int, host_id: int) -> HttpResponse
         services.pre_brief_save(cycle=cycle, host=host, **form.cleaned_data)
         messages.success(request, "Pre-brief saved: observers see it before the visit.")
         return redirect("inquiry:cycle", cycle_id=cycle.pk)
-    context = {"cycle": cycle, "host": host, "form": form, "preset": PRESETS[cycle.structure]}
+    context = {"cycle": cycle, "host": host, "form": form}
     return render(request, "inquiry/pre_brief.html", context, status=400 if form.errors else 200)

@@ -49,6 +49,25 @@ def roles_at(person: Person, school: School) -> set[str]:
     )
 
 
+def schools_with_rights(person: Person) -> list[tuple[School, bool, bool]]:
+    """The schools a person sees, each with whether they manage its schedule and whether they
+    may start cycles there: two queries however many schools (the home page's cards)."""
+    roles: dict[int, set[str]] = {}
+    if person.is_authenticated:
+        for school_id, role in Membership.objects.filter(person=person).values_list(
+            "school_id", "role"
+        ):
+            roles.setdefault(school_id, set()).add(role)
+    return [
+        (
+            school,
+            bool(roles.get(school.pk, set()) & SCHEDULE_MANAGERS),
+            bool(roles.get(school.pk, set()) & CYCLE_STARTERS),
+        )
+        for school in schools_visible_to(person).select_related("district")
+    ]
+
+
 def can_manage_schedule(person: Person, school: School) -> bool:
     return bool(roles_at(person, school) & SCHEDULE_MANAGERS)
 

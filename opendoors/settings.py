@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "visits",
     "growth",
     "insights",
+    # Last of the apps: the demo district stands on all of them, none on it.
+    "demo",
     "ninja",
     "csp",
 ]

@@ -9,18 +9,14 @@ from django.views.decorators.http import require_GET
 from growth.models import FollowUp
 from visits.selectors import classrooms_left_by, upcoming_visits_for
 
-from .access import can_manage_schedule, can_start_cycle, schools_visible_to
+from .access import schools_with_rights
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    schools = [
-        (school, can_manage_schedule(request.user, school), can_start_cycle(request.user, school))
-        for school in schools_visible_to(request.user).select_related("district")
-    ]
     context = {
-        "schools": schools,
+        "schools": schools_with_rights(request.user),
         "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),
         "left_classrooms": classrooms_left_by(request.user),
         "follow_ups": FollowUp.objects.filter(

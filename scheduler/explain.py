@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .index import Candidates, Index
+from .index import Candidates, Index, Option
 from .ledger import Ledger
 from .plan import Unscheduled, Visit
 from .problem import Request
@@ -145,7 +145,7 @@ class Explainer:
             "Check the subjects, grades and hosts of this request."
         )
 
-    def _no_slot(self, teaching: dict[int, list]) -> str:
+    def _no_slot(self, teaching: dict[int, list[Option]]) -> str:
         """There are classes to visit, but never when the observers can be there."""
         r = self.request
         need = r.classrooms if r.kind == "group" else 1

@@ -284,7 +284,7 @@ class Model:
         for var, rule in self.aux_hints:
             values[var.index] = rule(value)
         self._values = values
-        self.cp.clear_hints()
+        self.cp.clear_hints()  # type: ignore[no-untyped-call]  # OR-Tools leaves it untyped
         for var in self.variables:
             self.cp.add_hint(var, values[var.index])
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .problem import VERSION, ProblemError
+from pydantic import ValidationError
+
+from .documents import VERSION, PlanIn, messages
+from .problem import ProblemError
 
 SUBSTITUTE = "substitute"
-STATUSES = ("OPTIMAL", "FEASIBLE")
 
 
 @dataclass(frozen=True)
@@ -96,69 +98,19 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
 
 
 def plan_from_json(document: Any) -> Plan:
-    """Read a plan document, checking its shape (not its rules: see validate.py)."""
-    errors: list[str] = []
-
-    def text(data: dict[str, Any], key: str, where: str, *, nullable: bool = False) -> str:
-        value = data.get(key)
-        if value is None and nullable and key in data:
-            return ""
-        if not isinstance(value, str):
-            errors.append(f"{where}.{key}: must be a string")
-            return ""
-        return value
-
-    def whole(data: dict[str, Any], key: str, where: str) -> int:
-        value = data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors.append(f"{where}{key}: must be a whole number ≥ 0")
-            return 0
-        return value
-
-    if not isinstance(document, dict):
-        raise ProblemError(["plan: must be an object"])
-    if document.get("version") != VERSION or isinstance(document.get("version"), bool):
-        errors.append(f"version: must be {VERSION}")
-    status = document.get("status")
-    if status not in STATUSES:
-        errors.append(f"status: must be one of {', '.join(STATUSES)}")
-    visits = []
-    for i, item in enumerate(_list(document, "visits", errors)):
-        here = f"visits[{i}]"
-        if not isinstance(item, dict):
-            errors.append(f"{here}: must be an object")
-            continue
-        keys = ("request", "observer", "host", "day", "period", "section")
-        values = {key: text(item, key, here) for key in keys}
-        cover = text(item, "cover", here, nullable=True) or None
-        visits.append(Visit(**values, cover=cover))
-    unscheduled = []
-    for i, item in enumerate(_list(document, "unscheduled", errors)):
-        here = f"unscheduled[{i}]"
-        if not isinstance(item, dict):
-            errors.append(f"{here}: must be an object")
-            continue
-        unscheduled.append(
-            Unscheduled(
-                text(item, "request", here),
-                whole(item, "missing", here + "."),
-                text(item, "reason", here),
-            )
-        )
-    objective = whole(document, "objective", "")
-    bound = whole(document, "bound", "")
-    seconds = document.get("seconds", 0.0)
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-        errors.append("seconds: must be a number ≥ 0")
-        seconds = 0.0
-    if errors:
-        raise ProblemError(errors)
-    return Plan(str(status), visits, unscheduled, objective, bound, float(seconds))
-
-
-def _list(document: dict[str, Any], key: str, errors: list[str]) -> list[Any]:
-    value = document.get(key, [])
-    if not isinstance(value, list):
-        errors.append(f"{key}: must be a list")
-        return []
-    return value
+    """Read a plan document, checking its shape (`documents.PlanIn`; its rules: validate.py)."""
+    try:
+        plan = PlanIn.model_validate(document)
+    except ValidationError as error:
+        raise ProblemError(messages(error, top="plan", say_kind=False)) from None
+    return Plan(
+        plan.status,
+        [
+            Visit(v.request, v.observer, v.host, v.day, v.period, v.section, v.cover or None)
+            for v in plan.visits
+        ],
+        [Unscheduled(u.request, u.missing, u.reason) for u in plan.unscheduled],
+        plan.objective,
+        plan.bound,
+        float(plan.seconds),
+    )

@@ -30,13 +30,13 @@ def reciprocal_problem(
             request_id = f"{v.request}-reciprocal-{v.host}"
             back[v.host, v.observer] = Request(request_id, "pair", (v.host,), hosts=(v.observer,))
     busy = set(problem.unavailable)
-    hosted: dict[str, set] = defaultdict(set)
-    covered: dict[str, set] = defaultdict(set)
-    substitutes = set()
+    hosted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    covered: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    substitutes: set[tuple[str, str, str]] = set()
     for v in plan.visits:
         for teacher in (v.observer, v.host, v.cover):
-            if teacher not in (None, SUBSTITUTE):
-                busy.add(Unavailable(teacher, v.day, v.period))  # type: ignore[arg-type]
+            if teacher is not None and teacher != SUBSTITUTE:
+                busy.add(Unavailable(teacher, v.day, v.period))
         hosted[v.host].add((v.day, v.period))
         if v.cover == SUBSTITUTE:
             substitutes.add((v.observer, v.day, v.period))

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from .greedy import finished_plan, greedy_visits, upper_bound
 from .index import Index
 from .model import Model
-from .plan import Plan
+from .plan import Plan, Visit
 from .polish import fewer_covers
 from .problem import Problem, problem_check
 
@@ -105,7 +105,9 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed:
     return finished_plan(index, visits, bound=bound, start=start)
 
 
-def _relaxed_bound(index: Index, visits: list, deadline: float, workers: int, seed: int) -> int:
+def _relaxed_bound(
+    index: Index, visits: list[Visit], deadline: float, workers: int, seed: int
+) -> int:
     relaxed = Model(index, relaxed=True)
     relaxed.hint_visits(visits)
     relaxed.cp.maximize(relaxed.met())
@@ -115,7 +117,7 @@ def _relaxed_bound(index: Index, visits: list, deadline: float, workers: int, se
     return upper_bound(index)
 
 
-def _met(index: Index, visits: list) -> int:
+def _met(index: Index, visits: list[Visit]) -> int:
     """Met visits of a valid plan: one per pair visit, `classrooms` per met group."""
     groups = {c.request.id for c in index.candidates if c.request.kind == "group"}
     pairs = sum(1 for v in visits if v.request not in groups)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .plan import STATUSES, SUBSTITUTE, Plan, Visit
-from .problem import Problem, Request
+from .documents import STATUSES
+from .plan import SUBSTITUTE, Plan, Visit
+from .problem import Meeting, Problem, Request
 
 Slot = tuple[str, str]
 
@@ -36,7 +37,7 @@ class _Check:
         self.errors: list[str] = []
         self.teachers = {t.id: t for t in problem.teachers}
         self.requests = {r.id: r for r in problem.requests}
-        self.classes: dict[tuple[str, str, str], list] = defaultdict(list)
+        self.classes: dict[tuple[str, str, str], list[Meeting]] = defaultdict(list)
         for m in problem.meetings:
             self.classes[m.teacher, m.day, m.period].append(m)
         self.away = {(u.teacher, u.day, u.period) for u in problem.unavailable}
@@ -182,7 +183,7 @@ class _Check:
             )
 
     def _requests(self) -> dict[str, int]:
-        rows: dict[str, list] = defaultdict(list)
+        rows: dict[str, list[Visit]] = defaultdict(list)
         for v in self.plan.visits:
             if v.request in self.requests:
                 rows[v.request].append(v)
@@ -195,7 +196,7 @@ class _Check:
                 met[request.id] = self._group(request, mine)
         return met
 
-    def _pair(self, request: Request, visits: list) -> int:
+    def _pair(self, request: Request, visits: list[Visit]) -> int:
         if len(visits) > request.visits:
             self.fail(f"request {request.id} has {len(visits)} visits, {request.visits} asked")
         hosts = [v.host for v in visits]
@@ -206,7 +207,7 @@ class _Check:
             self.fail(f"request {request.id} has two visits in one slot")
         return min(len(visits), request.visits)
 
-    def _group(self, request: Request, visits: list) -> int:
+    def _group(self, request: Request, visits: list[Visit]) -> int:
         if not visits:
             return 0
         slots = {(v.day, v.period) for v in visits}

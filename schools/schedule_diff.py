@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
 
-from .importers.schedule_data import ScheduleData
+from rosters.schedule_data import ScheduleData
+
 from .models import Day, Meeting, Period, School, Section, Slot, SourceId, Term
 
 SectionKey = tuple[str, str]

@@ -1,12 +1,31 @@
-"""Writes to schools and their master schedules, each in one transaction."""
+"""Writes to schools and their master schedules, each in one transaction, and the status
+machine of a schedule import.
+
+An import moves queued → reading → preview → applying → applied, or to failed with the
+reasons, and every ending is written so that the coach can act on it. A worker that dies
+leaves the row unchanged; the page shows it as stalled after `JOB_STALLS_AFTER` and offers
+to try again (`import_retry`). Each run carries the attempt it was queued for and writes only
+while that attempt is the import's current one, so a worker given up on cannot overwrite a
+retry. The tasks in `tasks.py` only call `import_read_attempt` and `import_apply_attempt`.
+"""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .importers.schedule_data import ScheduleData, TeacherRecord
+from opendoors.tasks import enqueue
+from rosters.oneroster import read_oneroster
+from rosters.schedule_csv import read_schedule_csv
+from rosters.schedule_data import Problem, ScheduleData, ScheduleFileError, TeacherRecord
+
 from .models import (
     Day,
     District,
@@ -26,6 +45,8 @@ from .models import (
 )
 from .schedule_diff import SchedulePreview, schedule_compare
 from .selectors import term_current
+
+logger = logging.getLogger(__name__)
 
 
 def school_get_or_create(*, slug: str, name: str = "") -> School:
@@ -244,8 +265,6 @@ def import_start(
     org: str = "",
 ) -> ScheduleImport:
     """Keep an uploaded schedule and queue it to be read into a preview."""
-    from .tasks import import_read
-
     schedule_import = ScheduleImport.objects.create(
         school=school,
         uploaded_by=uploaded_by,
@@ -255,14 +274,12 @@ def import_start(
         bell_file=bell_upload,
         org=org,
     )
-    transaction.on_commit(lambda: import_read.enqueue(schedule_import.pk, 0))
+    enqueue("schools.tasks.import_read", schedule_import.pk, 0)
     return schedule_import
 
 
 def import_apply_start(*, schedule_import: ScheduleImport, removals_confirmed: bool) -> str:
     """Queue a previewed import to be applied; the reason it cannot be, or ""."""
-    from .tasks import import_apply
-
     preview = SchedulePreview.from_dict(schedule_import.preview)
     refusal = schedule_refusal(preview=preview, allow_removals=removals_confirmed)
     if refusal:
@@ -278,7 +295,7 @@ def import_apply_start(*, schedule_import: ScheduleImport, removals_confirmed: b
         updated_at=timezone.now(),
     )
     if updated:
-        transaction.on_commit(lambda: import_apply.enqueue(schedule_import.pk, attempt))
+        enqueue("schools.tasks.import_apply", schedule_import.pk, attempt)
     return ""
 
 
@@ -287,8 +304,6 @@ def import_retry(*, schedule_import: ScheduleImport) -> bool:
     confirmed it); anything else is read again into a fresh preview, since what blocked it
     may have changed. A worker still running the old attempt can no longer write. Returns
     whether a retry was queued (not when the import is neither failed nor stalled)."""
-    from .tasks import import_apply, import_read
-
     if not schedule_import.can_retry:
         return False
     reapply = schedule_import.status == ImportStatus.APPLYING
@@ -306,6 +321,129 @@ def import_retry(*, schedule_import: ScheduleImport) -> bool:
     )
     if not updated:
         return False
-    task = import_apply if reapply else import_read
-    transaction.on_commit(lambda: task.enqueue(schedule_import.pk, attempt))
+    task = "schools.tasks.import_apply" if reapply else "schools.tasks.import_read"
+    enqueue(task, schedule_import.pk, attempt)
     return True
+
+
+def import_file_read(
+    schedule_import: ScheduleImport, on_progress: Callable[[int, int], None]
+) -> ScheduleData:
+    """The uploaded file(s) of an import, read by the reader its kind names."""
+    if schedule_import.kind == ImportKind.ONEROSTER:
+        return read_oneroster(
+            Path(schedule_import.file.path),
+            org=schedule_import.org,
+            on_progress=on_progress,
+            display_name=schedule_import.original_name,
+        )
+    bell = schedule_import.bell_file
+    with schedule_import.file.open("rb") as upload:
+        data = upload.read()
+    bell_data = None
+    if bell:
+        with bell.open("rb") as bell_upload:
+            bell_data = bell_upload.read()
+    return read_schedule_csv(
+        data,
+        schedule_import.original_name,
+        bell=bell_data,
+        bell_filename=Path(bell.name).name if bell else "bell.csv",
+        on_progress=on_progress,
+    )
+
+
+def _current(pk: int, attempt: int) -> QuerySet[ScheduleImport]:
+    """The import's row while this attempt is still the one that counts."""
+    return ScheduleImport.objects.filter(pk=pk, attempt=attempt)
+
+
+def _save(pk: int, attempt: int, **fields: Any) -> int:
+    return _current(pk, attempt).update(updated_at=timezone.now(), **fields)
+
+
+def _progress_saver(pk: int, attempt: int, start: int, end: int) -> Callable[[int, int], None]:
+    """Save progress as a share of [start, end] percent, only when the number moves."""
+    last = [-1]
+
+    def save(done: int, total: int) -> None:
+        percent = start + (end - start) * min(done, total) // max(total, 1)
+        if percent != last[0]:
+            last[0] = percent
+            _save(pk, attempt, progress=percent)
+
+    return save
+
+
+def _fail(pk: int, attempt: int, problems: list[Problem]) -> None:
+    _save(
+        pk,
+        attempt,
+        status=ImportStatus.FAILED,
+        problems=[p.as_dict() for p in problems],
+        progress=100,
+    )
+
+
+def _unexpected(schedule_import: ScheduleImport, attempt: int, error: Exception) -> None:
+    """Say what happened on the page; the worker's log keeps the traceback for the admin."""
+    logger.exception("import %s failed", schedule_import.pk)
+    message = (
+        f"the import stopped with an unexpected error ({type(error).__name__}); nothing was "
+        "changed. Try again; if it fails again, tell your administrator"
+    )
+    _fail(schedule_import.pk, attempt, [Problem(schedule_import.original_name, message)])
+
+
+def import_read_attempt(*, import_id: int, attempt: int) -> None:
+    """Read a queued import into a preview of what applying it would change, or fail it
+    with the file's problems. Does nothing when this attempt is no longer the current one
+    or another worker already claimed it."""
+    claimed = _current(import_id, attempt).filter(status=ImportStatus.QUEUED)
+    if not claimed.update(status=ImportStatus.READING, progress=0, updated_at=timezone.now()):
+        return  # retried meanwhile, or already read by a copy of this task
+    schedule_import = ScheduleImport.objects.select_related("school").get(pk=import_id)
+    try:
+        data = import_file_read(schedule_import, _progress_saver(import_id, attempt, 0, 90))
+        preview = schedule_preview(school=schedule_import.school, data=data)
+    except ScheduleFileError as error:
+        _fail(import_id, attempt, error.problems)
+        return
+    except Exception as error:  # any failure must reach the page
+        _unexpected(schedule_import, attempt, error)
+        return
+    _save(import_id, attempt, status=ImportStatus.PREVIEW, preview=preview.as_dict(), progress=100)
+
+
+def import_apply_attempt(*, import_id: int, attempt: int) -> None:
+    """Apply an import the coach confirmed (`import_apply_start`), or fail it with the
+    reason. Does nothing when this attempt is no longer the current one."""
+    schedule_import = ScheduleImport.objects.select_related("school").get(pk=import_id)
+    if schedule_import.attempt != attempt or schedule_import.status != ImportStatus.APPLYING:
+        return
+    _save(import_id, attempt, progress=0)
+    try:
+        data = import_file_read(schedule_import, _progress_saver(import_id, attempt, 0, 50))
+        with transaction.atomic():
+            # Lock the row: a retry cannot start while this attempt writes the schedule.
+            if not _current(import_id, attempt).select_for_update().exists():
+                return
+            applied = schedule_apply(
+                school=schedule_import.school,
+                data=data,
+                allow_removals=schedule_import.removals_confirmed,
+            )
+            _save(
+                import_id,
+                attempt,
+                status=ImportStatus.APPLIED,
+                preview=applied.as_dict(),
+                progress=100,
+                applied_at=timezone.now(),
+            )
+    except ScheduleFileError as error:
+        _fail(import_id, attempt, error.problems)
+    except ScheduleRefused as refused:
+        _fail(import_id, attempt, [Problem(schedule_import.original_name, refused.reason)])
+    except Exception as error:  # any failure must reach the page
+        _unexpected(schedule_import, attempt, error)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendoors import access
+from rosters.csvfiles import write_rows
 
 from .forms import ImportApplyForm, ScheduleImportForm, SchoolSettingsForm
-from .importers.csvfiles import write_rows
 from .models import ImportStatus, Meeting
 from .schedule_diff import SchedulePreview
 from .selectors import schedule_grid, teacher_week, term_current

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from inquiry.structures import classroom_label
 from opendoors import access
 
 from .capture import Entry, evidence_reads_log, evidence_record, not_yours
@@ -103,19 +104,12 @@ def entry_out(evidence: Evidence) -> EntryOut:
     )
 
 
-def classroom_label(room, structure: str) -> str:
-    """Rounds and walks name classrooms A, B, C, never the teacher."""
-    if structure in {"rounds", "walk"}:
-        return f"Classroom {room.letter}"
-    return f"{room.host} · {room.section}"
-
-
 @router.get("/visits/{visit_id}/capture", response=CaptureOut)
 def capture_setup(request: HttpRequest, visit_id: int):
     """What the capture page needs to work offline: classrooms, look-fors and the tool."""
     visit = access.visit_for_observer(request.user, visit_id)
     cycle = visit.cycle
-    rooms = visit.classrooms.select_related("host", "section")
+    rooms = visit.classrooms.select_related("section")
     return CaptureOut(
         visit=visit.pk,
         cycle=cycle.title,
@@ -124,9 +118,7 @@ def capture_setup(request: HttpRequest, visit_id: int):
         period=visit.slot.period.label,
         starts_at=visit.slot.starts_at.isoformat() if visit.slot.starts_at else None,
         minutes=cycle.visit_minutes,
-        classrooms=[
-            ClassroomOut(id=room.pk, label=classroom_label(room, cycle.structure)) for room in rooms
-        ],
+        classrooms=[ClassroomOut(id=room.pk, label=classroom_label(room, cycle)) for room in rooms],
         look_fors=[
             LookForOut(id=lf.pk, text=lf.text, kind=lf.kind)
             for lf in cycle.look_fors.filter(retired=False)

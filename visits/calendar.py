@@ -2,7 +2,7 @@
 
 A feed's address is usually handed to a third-party calendar service, so an event
 carries only what gets its reader to the right room at the right time: the cycle's
-title, the period, the room, and the classroom's letter in rounds and walks. No
+title, the period, the room, and the classroom's `classroom_label`. No
 pre-briefs, notes, look-fors or colleagues' names; a link leads to the rest after
 sign-in. A cover's event says only "Cover <section> in <room>": covering is not
 taking part in the visit.
@@ -16,14 +16,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from icalendar import Calendar, Event
 
+from inquiry.structures import classroom_label
 from schools.models import Person
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
 PRODUCT = "-//OpenDoors//Classroom visits//EN"
-LETTERED = {"rounds", "walk"}
 
 
 def one_line(text: str) -> str:
@@ -61,9 +62,8 @@ def _room(visit: Visit, room: VisitClassroom) -> str:
 
 
 def _where(visit: Visit, room: VisitClassroom) -> str:
-    """A classroom as an observer needs it: its letter in rounds and walks, else its section,
-    and its room; never the host's name."""
-    name = f"Classroom {room.letter}" if visit.cycle.structure in LETTERED else str(room.section)
+    """A classroom as an observer needs it: its label and its room; never the host's name."""
+    name = classroom_label(room, visit.cycle)
     number = _room(visit, room)
     return f"{name}, room {number}" if number else name
 
@@ -72,7 +72,7 @@ def _event_text(visit: Visit, person: Person | None, base_url: str) -> tuple[str
     """Summary, description lines and location, as this person should read them."""
     pk = getattr(person, "pk", None)
     school = visit.cycle.school.name
-    link = f"Details after sign-in: {base_url}/visits/{visit.pk}/"
+    link = f"Details after sign-in: {base_url}{reverse('visits:detail', args=[visit.pk])}"
     title = one_line(visit.cycle.title)
     for room in visit.classrooms.all():
         if room.host_id == pk:

@@ -1,5 +1,6 @@
 """Patterns across a visit's classrooms, for the debrief: look-for frequency, talk time,
-tallies, and quotes grouped by look-for. Classrooms are letters, never teachers' names.
+tallies, and quotes grouped by look-for. Classrooms go by `classroom_label`, never by their
+teachers' names.
 
 Three queries, however many entries were captured. The entries come from
 `opendoors.access.evidence_visible_to`: this module never fetches evidence itself.
@@ -83,7 +84,7 @@ def visit_patterns(
     entries = [e for e in evidence.order_by("recorded_at") if e.classroom_id in by_room]
     for entry in entries:
         pattern = by_room[entry.classroom_id]
-        entry.classroom = pattern.classroom  # the quote's letter, without a query per quote
+        entry.classroom = pattern.classroom  # the quote's label, without a query per quote
         if entry.kind == EvidenceKind.LOOK_FOR and entry.look_for_id:
             pattern.look_fors[entry.look_for_id] += 1
         elif entry.kind == EvidenceKind.TALLY:

@@ -5,6 +5,7 @@ scheduler's independent validator; publishing places each visit through the same
 rules as a visit placed by hand, all or nothing.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -15,11 +16,14 @@ from django.utils import timezone
 
 import scheduler
 from inquiry.models import Cycle
+from opendoors.tasks import enqueue
 from schools.models import Person
 
 from .models import Proposal, ProposalStatus
 from .scheduling import NotSchedulable, cycle_problem, plan_visits
 from .services import visit_schedule
+
+logger = logging.getLogger(__name__)
 
 MAX_TIME_LIMIT = 60
 
@@ -40,8 +44,6 @@ def proposal_start(
     *, cycle: Cycle, by: Person, monday, day: str = "", time_limit: int = 10
 ) -> Proposal:
     """Build the week's (or day's) problem now, so mistakes show at once, and queue it."""
-    from .tasks import proposal_solve
-
     try:
         problem = cycle_problem(cycle, monday=monday, day=day)
     except (NotSchedulable, scheduler.ProblemError) as error:
@@ -57,7 +59,7 @@ def proposal_start(
         time_limit=max(1, min(time_limit, MAX_TIME_LIMIT)),
         problem=scheduler.problem_to_json(problem),
     )
-    transaction.on_commit(lambda: proposal_solve.enqueue(proposal.pk))
+    enqueue("visits.tasks.proposal_solve", proposal.pk)
     return proposal
 
 
@@ -84,16 +86,51 @@ def proposal_stalled(proposal: Proposal, *, now: datetime | None = None) -> bool
 def proposal_retry(*, proposal: Proposal) -> bool:
     """Solve a failed or stalled proposal again. A worker still running the old solve can no
     longer write its result (it checks the start time it wrote). Returns whether queued."""
-    from .tasks import proposal_solve
-
     if proposal.status != ProposalStatus.FAILED and not proposal_stalled(proposal):
         return False
     updated = Proposal.objects.filter(
         pk=proposal.pk, status=proposal.status, started_at=proposal.started_at
     ).update(status=ProposalStatus.QUEUED, message="", started_at=timezone.now())
     if updated:
-        transaction.on_commit(lambda: proposal_solve.enqueue(proposal.pk))
+        enqueue("visits.tasks.proposal_solve", proposal.pk)
     return bool(updated)
+
+
+def proposal_solve_attempt(*, proposal_id: int) -> str:
+    """Solve a queued proposal with the scheduler: "skipped" when it is not queued (solved,
+    retried or claimed by another worker), else "failed" or the plan's status.
+
+    Every ending is written: ready, or failed with the reason. The solve claims the proposal
+    by moving it from queued to solving at a start time of its own, and writes its result
+    only while both still hold, so a retried proposal is not overwritten by a late worker."""
+    started = timezone.now()
+    claimed = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.QUEUED).update(
+        status=ProposalStatus.SOLVING, started_at=started
+    )
+    if not claimed:
+        return "skipped"
+    mine = Proposal.objects.filter(
+        pk=proposal_id, status=ProposalStatus.SOLVING, started_at=started
+    )
+    proposal = Proposal.objects.get(pk=proposal_id)
+    try:
+        problem = scheduler.problem_from_json(proposal.problem)
+        plan = scheduler.solve(problem, time_limit=proposal.time_limit)
+    except scheduler.ProblemError as error:
+        mine.update(status=ProposalStatus.FAILED, message="\n".join(error.messages))
+        return "failed"
+    except Exception as error:  # any failure must reach the page
+        logger.exception("proposal %s failed", proposal_id)
+        mine.update(
+            status=ProposalStatus.FAILED,
+            message=f"The scheduler stopped with an unexpected error ({type(error).__name__}). "
+            "Try again; if it fails again, tell your administrator.",
+        )
+        return "failed"
+    mine.update(
+        status=ProposalStatus.READY, plan=scheduler.plan_to_json(plan), message=plan.summary()
+    )
+    return plan.status
 
 
 def _key(visit: scheduler.Visit) -> str:

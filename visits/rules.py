@@ -11,7 +11,7 @@ from datetime import date as Date
 from django.db.models import Q, QuerySet
 
 from inquiry.models import Cycle, ParticipantRole
-from schools.importers.ordering import weekday_of
+from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, Role, Section, Slot, Unavailability
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus

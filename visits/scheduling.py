@@ -14,17 +14,13 @@ from django.db.models import Q
 
 import scheduler
 from inquiry.models import Cycle, ParticipantRole
-from inquiry.structures import Grouping, Structure
-from schools.importers.ordering import weekday_of
+from inquiry.structures import Grouping
+from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, School, Section, Slot, Unavailability
 from schools.selectors import term_current
 
 from .models import Visit, VisitObserver, VisitStatus
 from .rules import ObserverPlan, VisitPlan, cover_candidates
-
-# Rounds and walks visit several classrooms in one period; a lab opens one.
-CLASSROOMS = {Structure.ROUNDS: 3, Structure.WALK: 3, Structure.LAB: 1}
-PREFER = {Structure.WALK: ("cross_grade", "cross_content"), Structure.SWAP: ("cross_content",)}
 
 
 class NotSchedulable(Exception):
@@ -110,7 +106,7 @@ def _requests(cycle: Cycle) -> list[scheduler.Request]:
     observers, hosts = people[ParticipantRole.OBSERVER], people[ParticipantRole.HOST]
     if not observers or not hosts:
         raise NotSchedulable("Choose the cycle's observers and hosts first (People).")
-    prefer = PREFER.get(cycle.structure, ())
+    prefer = cycle.preset.pairing_preferences
     if cycle.grouping == Grouping.GROUP:
         group = tuple(o for o in observers if o not in hosts)
         return [
@@ -118,7 +114,7 @@ def _requests(cycle: Cycle) -> list[scheduler.Request]:
                 id=f"cycle-{cycle.pk}",
                 kind="group",
                 observers=group,
-                classrooms=min(len(hosts), CLASSROOMS.get(cycle.structure, 1)),
+                classrooms=min(len(hosts), cycle.preset.classrooms_per_visit),
                 hosts=tuple(hosts),
                 prefer=prefer,
             )
@@ -145,7 +141,7 @@ def cycle_problem(cycle: Cycle, *, monday: date, day: str = "") -> scheduler.Pro
         return week
     if day not in week.days:
         raise NotSchedulable(f"“{day}” is not one of the school's days ({', '.join(week.days)}).")
-    if cycle.structure == Structure.SWAP:
+    if cycle.preset.swap_day:
         members = [o for r in week.requests for o in r.observers]
         members += [h for r in week.requests for h in r.hosts or ()]
         team = list(dict.fromkeys(members))
@@ -154,7 +150,7 @@ def cycle_problem(cycle: Cycle, *, monday: date, day: str = "") -> scheduler.Pro
             team=team,
             day=day,
             substitute_periods=len(team),
-            prefer=PREFER[Structure.SWAP],
+            prefer=cycle.preset.pairing_preferences,
         )
     return replace(
         week,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from schools.importers.ordering import weekday_of
+from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, Slot, Term
 
 from .calendar import cover_lesson

@@ -8,6 +8,7 @@ from django.utils import timezone
 from inquiry.models import Cycle
 from inquiry.structures import Grouping
 from opendoors import access
+from opendoors.tasks import enqueue
 from schools.models import Person
 
 from .models import (
@@ -30,9 +31,7 @@ def _people_of(visit: Visit) -> set[int]:
 
 
 def _notify(visit: Visit, change: str, people: set[int]) -> None:
-    from .tasks import visit_notify
-
-    transaction.on_commit(lambda: visit_notify.enqueue(visit.pk, change, sorted(people)))
+    enqueue("visits.tasks.visit_notify", visit.pk, change, sorted(people))
 
 
 def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None = None) -> None:

@@ -1,9 +1,14 @@
-"""Emails about visits, sent by the task worker so that a page never waits on a mail server."""
+"""Emails about visits, sent by the task worker so that a page never waits on a mail server,
+and the worker's handle on solving a proposed schedule (`proposals.proposal_solve_attempt`).
 
-import logging
+Emails are written in templates/visits/email/: `visit_subject.txt` (made one line here, so
+that a title with a newline cannot inject a header) and `visit.txt`.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django_tasks import task
 
 from opendoors.access import takes_part_in_visit
@@ -11,9 +16,8 @@ from schools.models import Person
 
 from .calendar import calendar_bytes, cover_lesson, one_line
 from .models import Visit
+from .proposals import proposal_solve_attempt
 from .selectors import with_people
-
-logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "scheduled": "Visit scheduled",
@@ -28,26 +32,23 @@ COVER_SUBJECTS = {
 
 
 def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
-    slot = visit.slot
-    times = f" ({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M})" if slot.starts_at else ""
-    when = f"{visit.date:%A %B} {visit.date.day}, period {slot.period.label}{times}"
-    link = f"{settings.OPENDOORS_SITE_URL}/visits/{visit.pk}/"
-    day = f"{visit.date:%a %b} {visit.date.day}"
     covering = [seat for seat in visit.observers.all() if seat.covered_by_id == person.pk]
     if covering and not takes_part_in_visit(person, visit):
         # Covering is not taking part: the class, the room and the time, nothing of the visit.
-        lesson = cover_lesson(visit, covering[0])
-        where = f"{lesson.section}" + (f" in room {lesson.room}" if lesson.room else "")
-        subject = f"{COVER_SUBJECTS[change]}: {where} · {day}"
-        text = f"{COVER_SUBJECTS[change]}: {where}, {when}."
+        context = {
+            "headline": COVER_SUBJECTS[change],
+            "lesson": cover_lesson(visit, covering[0]),
+        }
     else:
-        subject = f"{SUBJECTS[change]}: {visit.cycle.title} · {day}"
-        text = f"{SUBJECTS[change]}: {one_line(visit.cycle.title)}, {when}."
-    lines = [f"Hello {person.first_name or person},", "", text]
-    if change != "cancelled":
-        lines += ["", f"Where to be and when: {link}"]
-    lines += ["", "— OpenDoors"]
-    message = EmailMessage(subject=one_line(subject), body="\n".join(lines), to=[person.email])
+        context = {"headline": SUBJECTS[change], "title": one_line(visit.cycle.title)}
+    link = settings.OPENDOORS_SITE_URL + reverse("visits:detail", args=[visit.pk])
+    # A cancelled visit has nowhere to be.
+    context |= {"person": person, "visit": visit, "link": "" if change == "cancelled" else link}
+    message = EmailMessage(
+        subject=one_line(render_to_string("visits/email/visit_subject.txt", context)),
+        body=render_to_string("visits/email/visit.txt", context),
+        to=[person.email],
+    )
     message.attach(
         f"visit-{visit.pk}.ics",
         calendar_bytes([visit], name=visit.cycle.title, person=person),
@@ -71,42 +72,5 @@ def visit_notify(visit_id: int, change: str, person_ids: list[int]) -> int:
 
 @task()
 def proposal_solve(proposal_id: int) -> str:
-    """Solve a proposed week with the scheduler; the page shows progress meanwhile.
-
-    Every ending is written: ready, or failed with the reason. The solve claims the proposal
-    by moving it from queued to solving at a start time of its own, and writes its result
-    only while both still hold, so a retried proposal is not overwritten by a late worker."""
-    from django.utils import timezone
-
-    import scheduler
-
-    from .models import Proposal, ProposalStatus
-
-    started = timezone.now()
-    claimed = Proposal.objects.filter(pk=proposal_id, status=ProposalStatus.QUEUED).update(
-        status=ProposalStatus.SOLVING, started_at=started
-    )
-    if not claimed:
-        return "skipped"
-    mine = Proposal.objects.filter(
-        pk=proposal_id, status=ProposalStatus.SOLVING, started_at=started
-    )
-    proposal = Proposal.objects.get(pk=proposal_id)
-    try:
-        problem = scheduler.problem_from_json(proposal.problem)
-        plan = scheduler.solve(problem, time_limit=proposal.time_limit)
-    except scheduler.ProblemError as error:
-        mine.update(status=ProposalStatus.FAILED, message="\n".join(error.messages))
-        return "failed"
-    except Exception as error:
-        logger.exception("proposal %s failed", proposal_id)
-        mine.update(
-            status=ProposalStatus.FAILED,
-            message=f"The scheduler stopped with an unexpected error ({type(error).__name__}). "
-            "Try again; if it fails again, tell your administrator.",
-        )
-        return "failed"
-    mine.update(
-        status=ProposalStatus.READY, plan=scheduler.plan_to_json(plan), message=plan.summary()
-    )
-    return plan.status
+    """Solve a proposed week with the scheduler; the page shows progress meanwhile."""
+    return proposal_solve_attempt(proposal_id=proposal_id)

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inquiry.structures import DEBRIEF_PROTOCOLS
+from inquiry.evidence_tool import tool_drawn
+from inquiry.structures import classroom_label
 from opendoors import access
 from opendoors.security import private_no_store
 from schools.selectors import term_current
@@ -20,7 +22,7 @@ from . import services
 from .calendar import calendar_bytes, cover_lesson, site_url
 from .capture import evidence_reads_log
 from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
-from .models import Debrief, Visit
+from .models import Debrief, EvidenceKind, Visit
 from .patterns import visit_patterns
 from .rules import cover_candidates
 from .selectors import calendar_visits_for, with_people
@@ -175,7 +177,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     feed_row = services.calendar_feed_for(request.user)
-    url = request.build_absolute_uri(f"/calendar/{feed_row.token}.ics")
+    url = request.build_absolute_uri(reverse("visits:feed", args=[feed_row.token]))
     return render(request, "visits/calendar.html", {"feed_url": url})
 
 
@@ -191,9 +193,19 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 @login_required
 @private_no_store
 def capture(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """The observer's phone page. It loads its data from the API and keeps working offline."""
+    """The observer's phone page: the tool is drawn here, capture.js records and sends what is
+    tapped; the service worker keeps a copy of the page for its person to open offline."""
     visit = access.visit_for_observer(request.user, visit_id)
-    return render(request, "visits/capture.html", {"visit": visit, "cycle": visit.cycle})
+    cycle = visit.cycle
+    rooms = visit.classrooms.select_related("host", "section")
+    context = {
+        "visit": visit,
+        "cycle": cycle,
+        "rooms": [{"id": r.pk, "label": classroom_label(r, cycle)} for r in rooms],
+        "kind_labels": dict(EvidenceKind.choices),
+        **tool_drawn(cycle=cycle),
+    }
+    return render(request, "visits/capture.html", context)
 
 
 @require_GET
@@ -211,7 +223,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
     visit = access.visit_for_group(request.user, visit_id)
-    protocol = DEBRIEF_PROTOCOLS[visit.cycle.structure]
+    protocol = visit.cycle.preset.debrief_protocol
     record = Debrief.objects.filter(visit=visit).first()
     form = DebriefForm(request.POST or None, instance=record, steps=protocol)
     if request.method == "POST" and form.is_valid():

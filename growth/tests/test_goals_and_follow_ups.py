@@ -66,6 +66,20 @@ def test_the_reminder_is_emailed_by_the_task_worker_when_due(personas, run_tasks
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_cycle_without_follow_up_sends_no_reminder_but_keeps_the_check_in(personas, run_tasks):
+    cycle, visit = make_round(personas, structure="walk")  # a walk's preset: no follow-up
+    run_tasks()  # the visit's own emails
+    mail.outbox.clear()
+    past = visit.date - timedelta(days=30)
+    visit.date = past
+    visit.save()
+    goal_set(person=personas.colleague, cycle=cycle, visit=visit, text="x", try_by=past)
+    run_tasks()
+    assert mail.outbox == []
+    assert FollowUp.objects.get().answered_at is None  # still there for the teacher to answer
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_reminder_for_later_waits_for_its_day(personas, run_tasks):
     cycle, visit = make_round(personas)
     run_tasks()  # the visit's own emails

@@ -64,3 +64,29 @@ def test_a_malformed_plan_is_refused_with_places():
         "unscheduled[0].missing: must be a whole number ≥ 0",
         "bound: must be a whole number ≥ 0",
     ]
+
+
+def test_a_plan_that_is_not_an_object_is_refused():
+    with pytest.raises(ProblemError) as error:
+        plan_from_json([])
+    assert error.value.messages == ["plan: must be an object"]
+
+
+def test_missing_and_wrong_plan_parts_are_named():
+    document = plan_to_json(PLAN)
+    del document["version"]
+    del document["visits"][0]["cover"]
+    document["visits"][1] = "R1"
+    document["unscheduled"] = {}
+    del document["objective"]
+    document["seconds"] = -1
+    with pytest.raises(ProblemError) as error:
+        plan_from_json(document)
+    assert error.value.messages == [
+        "version: must be 1",
+        "visits[0].cover: must be a string",
+        "visits[1]: must be an object",
+        "unscheduled: must be a list",
+        "objective: must be a whole number ≥ 0",
+        "seconds: must be a number ≥ 0",
+    ]

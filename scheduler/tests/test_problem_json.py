@@ -202,3 +202,71 @@ def test_an_unknown_preference_is_refused():
     assert messages(document) == [
         "requests[0].prefer[0]: unknown preference 'same_room' (known: cross_content, cross_grade)"
     ]
+
+
+def test_wrong_kinds_of_values_say_what_they_are():
+    document = json.loads(json.dumps(EXAMPLE))
+    document["periods"] = ["1", "2", "3", "2"]
+    document["teachers"].append("T7")
+    document["teachers"][1]["subjects"] = "math"
+    document["teachers"][0]["name"] = 5
+    document["meetings"][0]["period"] = "9"
+    del document["unavailable"][0]["day"]
+    document["requests"][1]["hosts"] = [True]
+    document["rules"] = []
+    assert messages(document) == [
+        "periods[3]: '2' is listed twice",
+        "teachers[0].name: must be a string, not the number 5",
+        "teachers[1].subjects: must be a list, not a string",
+        "teachers[6]: must be an object, not a string",
+        "meetings[0].period: unknown period '9'",
+        "unavailable[0].day: is required",
+        "requests[1].hosts[0]: must be a string, not true/false",
+        "rules: must be an object, not a list",
+    ]
+
+
+def test_a_null_week_or_observer_list_is_missing_not_empty():
+    # The hand-written reader read `"days": null` as a week without days and dropped a
+    # request whose observers were null, both without a word.
+    document = json.loads(json.dumps(EXAMPLE))
+    document["days"] = None
+    document["requests"][0]["observers"] = None
+    assert messages(document) == [
+        "days: is required",
+        "meetings[0].day: unknown day 'Mon' (days are )",
+        "unavailable[0].day: unknown day 'Mon' (days are )",
+        "requests[0].observers: is required",
+    ]
+
+
+def test_a_group_needs_an_observer():
+    document = json.loads(json.dumps(EXAMPLE))
+    document["requests"][1]["observers"] = []
+    assert messages(document) == [
+        "requests[1].observers: a group request needs at least one observer"
+    ]
+
+
+def test_a_null_version_and_a_missing_key_are_required():
+    document = json.loads(json.dumps(EXAMPLE))
+    document["version"] = None
+    del document["teachers"]
+    assert messages(document)[:2] == [
+        "version: is required (this scheduler reads version 1)",
+        "teachers: is required",
+    ]
+
+
+def test_repeated_meetings_and_keys_a_kind_ignores_are_warned_about():
+    document = json.loads(json.dumps(EXAMPLE))
+    document["meetings"].append(dict(document["meetings"][0]))
+    document["requests"][0]["classrooms"] = 2
+    document["requests"][1]["visits"] = 2
+    problem = problem_from_json(document)
+    assert len(problem.meetings) == 1
+    assert problem.warnings == (
+        "meetings[1]: the same as meetings[0], ignored",
+        "requests[0].classrooms: ignored for a pair request",
+        "requests[1].visits: ignored for a group request",
+    )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 
-from schools.importers.schedule_csv import read_schedule_csv
+from rosters.schedule_csv import read_schedule_csv
 from schools.models import District, Membership, Person, School, SourceId
 from schools.services import schedule_apply
 

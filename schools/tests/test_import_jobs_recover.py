@@ -30,7 +30,7 @@ def killed_job(personas, *, status: str, progress: int, text: str = ONE_MORE_LES
         progress=progress,
     )
     if status == ImportStatus.APPLYING:
-        from schools.importers.schedule_csv import read_schedule_csv
+        from rosters.schedule_csv import read_schedule_csv
 
         data = read_schedule_csv(text.encode(), "week.csv")
         preview = schedule_compare(
@@ -110,12 +110,12 @@ def test_a_worker_given_up_on_cannot_overwrite_the_retry(personas, run_tasks):
 def test_an_unexpected_error_fails_the_import_with_a_reason_and_retry(
     client, personas, run_tasks, monkeypatch
 ):
-    from schools import tasks
+    from schools import services
 
     def broken(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(tasks, "schedule_preview", broken)
+    monkeypatch.setattr(services, "schedule_preview", broken)
     client.force_login(personas.coach)
     from django.core.files.uploadedfile import SimpleUploadedFile
 

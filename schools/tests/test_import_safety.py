@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inquiry.tests.factories import make_round
+from rosters.tests.test_oneroster_reader import ENROLLMENTS, write_folder
 from schools.models import ImportStatus, Meeting, ScheduleImport, School, Section
 from schools.schedule_diff import REMOVAL_SHARE
 from schools.services import ScheduleRefused, schedule_apply
 from schools.tests.factories import HEADER_ROW, SHARED_DATA, make_school
-from schools.tests.test_oneroster_reader import ENROLLMENTS, write_folder
 
 REAL = SHARED_DATA / "schedules" / "KS-PR-11.csv"
 
@@ -230,7 +230,7 @@ def test_the_command_line_names_the_visits_without_a_traceback(tmp_path, persona
 
 @pytest.mark.django_db
 def test_the_service_refuses_rather_than_raising_protected_error(personas):
-    from schools.importers.schedule_csv import read_schedule_csv
+    from rosters.schedule_csv import read_schedule_csv
 
     make_round(personas)
     data = read_schedule_csv(WITHOUT_MONDAY_MATH.encode(), "week.csv")

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from schools.importers.schedule_csv import read_schedule_csv
+from rosters.schedule_csv import read_schedule_csv
 from schools.models import Slot, Unavailability
 from schools.services import schedule_apply
 from schools.tests.factories import HEADER_ROW, SHARED_DATA, make_person, make_school

@@ -4,8 +4,8 @@ nothing."""
 import pytest
 from django.core.management import call_command
 
-from schools.importers.oneroster import read_oneroster
-from schools.importers.schedule_csv import read_schedule_csv
+from rosters.oneroster import read_oneroster
+from rosters.schedule_csv import read_schedule_csv
 from schools.models import Meeting, Membership, Person, Section, Slot
 from schools.services import schedule_apply, schedule_preview, school_get_or_create
 from schools.tests.factories import HEADER_ROW, SHARED_DATA, make_schedule, make_school

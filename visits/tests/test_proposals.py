@@ -47,6 +47,21 @@ def test_swap_days_and_micro_observations_ask_for_pair_visits(personas):
     assert {r.kind for r in problem.requests} == {"pair"} and len(problem.requests) == 3
 
 
+@pytest.mark.django_db
+def test_a_learning_walk_asks_for_mixed_groups_of_up_to_three_classrooms(personas):
+    walk = cycle_start(school=personas.school, structure="walk", title="Walk", by=personas.coach)
+    participants_set(
+        cycle=walk,
+        observers=[personas.vice, personas.bystander],
+        hosts=[personas.teacher, personas.colleague],
+        facilitators=[personas.coach],
+    )
+    [request] = cycle_problem(walk, monday=MONDAY).requests
+    assert request.prefer == ("cross_grade", "cross_content") and request.classrooms == 2
+    [request] = cycle_problem(lab(personas), monday=MONDAY).requests
+    assert request.prefer == ()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_propose_solve_review_and_publish(client, personas, run_tasks):
     cycle = lab(personas)

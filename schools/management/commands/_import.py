@@ -8,7 +8,7 @@ removes what visits use always stops. Either way the command exits non-zero with
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from schools.importers.schedule_data import ScheduleData, ScheduleFileError
+from rosters.schedule_data import ScheduleData, ScheduleFileError
 from schools.models import School
 from schools.schedule_diff import REMOVAL_SHARE
 from schools.services import (

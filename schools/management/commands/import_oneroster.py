@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from schools.importers.oneroster import read_oneroster
+from rosters.oneroster import read_oneroster
 
 from ._import import ImportCommand
 

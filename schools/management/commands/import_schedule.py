@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from schools.importers.schedule_csv import read_schedule_csv
+from rosters.schedule_csv import read_schedule_csv
 
 from ._import import ImportCommand
 

@@ -5,9 +5,10 @@
      on this device (and to the copy at once when the network is too slow to answer);
    - static files are network-first with the saved copy as fallback;
    - nothing else is touched: POSTs (evidence sync), the API and other pages always go to the
-     network (the capture page keeps its setup in IndexedDB, under its person's id).
-   The page asks it (by message) to save the page and its files as soon as it is installed,
-   because the first visit to a page happens before any service worker controls it.
+     network (the saved page holds the evidence tool the server drew for it).
+   The page asks it (by message) to save the page and its files (its styles and ES modules) as
+   soon as it is installed, because the first visit to a page happens before any service worker
+   controls it.
 
    A phone may be shared, so a saved capture page belongs to the person it was made for (its
    data-user) and is served only while that person is the one signed in. Who is signed in comes
@@ -18,7 +19,8 @@
 
 "use strict";
 
-const CACHE = "opendoors-capture-v2";
+// v3: the page draws its tool itself and loads ES modules; older saved pages are dropped.
+const CACHE = "opendoors-capture-v3";
 const CAPTURE_PAGE = /^\/visits\/\d+\/capture\/$/;
 const STATIC = /^\/static\//;
 const SLOW_NETWORK_MS = 4000;

@@ -1,0 +1,70 @@
+"""Reading one school's classes and teachers from a OneRoster 1.1 or 1.2 CSV export.
+
+An export is a folder or a ZIP holding `manifest.csv` and the files it marks
+`bulk` (FORMATS.md §2). OneRoster says who teaches which class but not when a
+class meets, beyond a `periods` list, so a class is taken to meet in each of its
+periods on every day of the week. Student users are counted and dropped: nothing
+about a student reaches the `ScheduleData`.
+
+Real exports stray from the specification; whatever is unambiguous is read, and
+the rest becomes a warning naming the file, line and column. The modules follow
+the reading: `archive` (the files and their size limits), `manifest` (which tables,
+their headers, rows streamed), `orgs` (the school, its term and session dates),
+`classes` (sections and weekly meetings), `people` (teachers, never students).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..schedule_data import ProgressCallback, ScheduleData, no_progress
+from .archive import MANIFEST, open_export
+from .classes import class_keeper, read_classes, store_meetings, week
+from .manifest import Export, Progress, check_tables, read_manifest
+from .orgs import check_session_dates, choose_school, term_name
+from .people import assign_teachers, enrollment_keeper, read_people, store_teachers
+
+__all__ = ["read_oneroster"]
+
+
+def read_oneroster(
+    path: Path,
+    *,
+    org: str = "",
+    days: list[str] | None = None,
+    on_progress: ProgressCallback = no_progress,
+    display_name: str | None = None,
+) -> ScheduleData:
+    """Read the teachers, classes and weekly meetings of one school in a OneRoster export.
+
+    `path` is a folder or a ZIP with manifest.csv. `org` is the sourcedId of the
+    school, needed when the export holds several. Each class meets in its `periods`
+    on every day of `days`. Raises ScheduleFileError when the export cannot be used.
+
+    Files are read as streams, row by row, in an order that lets each keep only the rows
+    the school needs (its classes, teachers' enrollments, its teachers): a big district's
+    students never sit in memory, whatever the size of users.csv or enrollments.csv.
+    """
+    label = display_name or path.name
+    with open_export(path, label) as files:
+        manifest = read_manifest(files[MANIFEST])
+        data = ScheduleData(source=label, days=week(days))
+        export = Export(manifest.version, files, data)
+        check_tables(export, manifest, label)
+        export.progress = Progress(on_progress, export.bytes_to_read())
+        export.load("orgs.csv")
+        export.school = choose_school(export.tables["orgs.csv"], org.strip())
+        export.load("classes.csv", keep=class_keeper(export))
+        courses = {row.get("courseSourcedId") for row in export.tables["classes.csv"].rows}
+        export.load("courses.csv", keep=lambda row: row.get("sourcedId") in courses)
+        export.load("academicSessions.csv")
+        classes = read_classes(export)
+        export.load("enrollments.csv", keep=enrollment_keeper(classes))
+        people = read_people(export)
+        assign_teachers(export, classes, people)
+        store_teachers(export, classes, people)
+        store_meetings(export, classes)
+        data.term_name = term_name(export, classes)
+        check_session_dates(export)
+        export.finish()
+    return data
