@@ -41,9 +41,14 @@ demo: install
 	$(BIN)/opendoors runserver $(HOST)
 
 # The site's JavaScript modules first (Node's own test runner, no packages), then pytest.
+# Coverage is printed for every file not fully covered; access.py must be covered to the
+# last branch (who may see what is tested exhaustively, once).
 test: test-deps
 	node --test visits/tests/js/
-	$(BIN)/pytest
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
+	$(BIN)/coverage report --include=opendoors/access.py --fail-under=100 >/dev/null || \
+		{ $(BIN)/coverage report --include=opendoors/access.py; echo "opendoors/access.py must be covered to the last branch"; exit 1; }
 
 lint: export OPENDOORS_DEBUG = true
 lint: $(VENV)/.test-deps
