@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 
 from .forms import FollowUpForm, GoalForm, ShareForm
 from .services import follow_up_answer, follow_up_share, goal_set
@@ -14,7 +15,7 @@ from .services import follow_up_answer, follow_up_share, goal_set
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def goal_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def goal_new(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     visit = access.visit_of_cycle_or_none(request.user, cycle, request.GET.get("visit"))
     form = GoalForm(request.POST or None)
@@ -31,7 +32,7 @@ def goal_new(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def follow_up(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     item = access.follow_up_for_owner(request.user, follow_up_id)
     shared = item.shared_with.filter(pk=item.goal.cycle_id).exists()
     form = FollowUpForm(request.POST or None, instance=item, initial={"share": shared})
@@ -51,7 +52,7 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def follow_up_share_with_cycle(request: HttpRequest, cycle_id: int, follow_up_id: int):
+def follow_up_share_with_cycle(request: AuthenticatedRequest, cycle_id: int, follow_up_id: int):
     """The author shares an earlier answer with a cycle they take part in, or takes it back."""
     cycle = access.cycle_for_participant(request.user, cycle_id)
     item = access.follow_up_for_owner(request.user, follow_up_id)

@@ -1,12 +1,17 @@
 """Reads for cycle pages: the overview a participant sees, lists, and the school's staff."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from schools.models import Person, School
 
 from .models import Cycle, ParticipantRole
+
+if TYPE_CHECKING:
+    # Imported where used at run time: growth's models build on this app's.
+    from growth.models import FollowUp, Goal
 
 
 @dataclass
@@ -80,7 +85,7 @@ class FollowUpSummary:
     k: int
     people: int  # participants who answered a follow-up after an earlier cycle
     breakdowns: list[Breakdown]
-    readable: list  # FollowUps the viewer may read: their own, and those shared with the cycle
+    readable: list["FollowUp"]  # FollowUps the viewer may read: their own, and those shared with the cycle
 
     @property
     def people_shown(self) -> bool:
@@ -93,7 +98,7 @@ def _breakdown(question: str, answers: list[str], labels: dict[str, str], k: int
     return Breakdown(question, counts, shown)
 
 
-def follow_up_summary(*, cycle: Cycle, readable: QuerySet) -> FollowUpSummary:
+def follow_up_summary(*, cycle: Cycle, readable: QuerySet["FollowUp"]) -> FollowUpSummary:
     """Counts over this cycle's participants (each person's latest answer from an earlier
     cycle at the school), and the answers `readable` lets the viewer read in full."""
     from growth.models import FollowUp
@@ -136,7 +141,7 @@ def follow_up_summary(*, cycle: Cycle, readable: QuerySet) -> FollowUpSummary:
     )
 
 
-def goals_of_cycle(*, cycle: Cycle, readable: QuerySet) -> list:
+def goals_of_cycle(*, cycle: Cycle, readable: QuerySet["Goal"]) -> list["Goal"]:
     """The goals a viewer may read, each marked with whether its answer is shared here."""
     from growth.models import FollowUp
 
@@ -150,10 +155,10 @@ def goals_of_cycle(*, cycle: Cycle, readable: QuerySet) -> list:
     )
 
 
-def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict:
+def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict[str, Any]:
     """What every participant sees: the focus, look-fors, pre-briefs and people."""
     participants = list(cycle.participants.select_related("person"))
-    by_role = {role: [] for role in ParticipantRole.values}
+    by_role: dict[str, list[Person]] = {role: [] for role in ParticipantRole.values}
     for participant in participants:
         by_role[participant.role].append(participant.person)
     look_fors = list(cycle.look_fors.filter(retired=False))

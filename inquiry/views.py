@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
 from opendoors.uploads import attachment
 
@@ -25,7 +26,7 @@ from .structures import EvidencePart, default_tool
 
 @require_GET
 @login_required
-def cycle_list(request: HttpRequest, slug: str) -> HttpResponse:
+def cycle_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
     context = {
         "school": school,
@@ -37,7 +38,7 @@ def cycle_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cycle_start(request: HttpRequest, slug: str) -> HttpResponse:
+def cycle_start(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_cycle_starter(request.user, slug)
     form = forms.CycleStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +53,7 @@ def cycle_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_detail(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = cycle_overview(cycle=cycle, viewer=request.user)
     context["is_facilitator"] = access.is_facilitator(request.user, cycle)
@@ -77,7 +78,7 @@ def _model_form_page(request, cycle, form_class, template, success, next_step):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def focus(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def focus(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     return _model_form_page(
         request, cycle, forms.FocusForm, "inquiry/focus.html", "Focus saved.", "inquiry:look_fors"
@@ -87,7 +88,7 @@ def focus(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 @login_required
 @private_no_store
-def data_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def data_file(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     """The focus's data file, for the cycle's participants, only ever as a download."""
     cycle = access.cycle_for_participant(request.user, cycle_id)
     if not cycle.data_file or not cycle.data_file.storage.exists(cycle.data_file.name):
@@ -97,7 +98,7 @@ def data_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def settings(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     return _model_form_page(
         request,
@@ -111,7 +112,7 @@ def settings(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def look_fors(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def look_fors(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     form = forms.LookForForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +135,7 @@ def look_fors(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def look_for_change(request: HttpRequest, cycle_id: int, look_for_id: int) -> HttpResponse:
+def look_for_change(request: AuthenticatedRequest, cycle_id: int, look_for_id: int) -> HttpResponse:
     """Move a look-for up or down, retire it or bring it back."""
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     look_for = get_object_or_404(LookFor, cycle=cycle, pk=look_for_id)
@@ -151,7 +152,7 @@ def look_for_change(request: HttpRequest, cycle_id: int, look_for_id: int) -> Ht
 
 @require_POST
 @login_required
-def look_for_merge(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def look_for_merge(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     form = forms.MergeForm(request.POST, cycle=cycle)
     if form.is_valid():
@@ -165,7 +166,7 @@ def look_for_merge(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def evidence_tool(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def evidence_tool(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     if request.method == "POST" and request.POST.get("action") == "template":
         cycle.evidence_tool = default_tool(cycle.structure)
@@ -192,7 +193,7 @@ def evidence_tool(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def evidence_tool_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def evidence_tool_preview(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     """The tool as an observer will see it on a phone (nothing is recorded here)."""
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = {"cycle": cycle, **tool_drawn(cycle=cycle)}
@@ -201,7 +202,7 @@ def evidence_tool_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def people(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def people(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     staff = school_staff(cycle.school)
     current = {role: [] for role in ParticipantRole.values}
@@ -220,7 +221,7 @@ def people(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def pre_brief(request: HttpRequest, cycle_id: int, host_id: int) -> HttpResponse:
+def pre_brief(request: AuthenticatedRequest, cycle_id: int, host_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     host = access.pre_brief_host_for_editor(request.user, cycle, host_id)
     instance = PreBrief.objects.filter(cycle=cycle, host=host).first()

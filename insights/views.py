@@ -1,16 +1,17 @@
 """The school's patterns page: what classrooms show together, never one classroom."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 
 
 @require_GET
 @login_required
-def patterns(request: HttpRequest, slug: str) -> HttpResponse:
+def patterns(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
     context = {
         "school": school,

@@ -1,7 +1,7 @@
 """The home page: where a signed-in person starts, with their upcoming visits."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -10,11 +10,12 @@ from growth.models import FollowUp
 from visits.selectors import classrooms_left_by, upcoming_visits_for
 
 from .access import schools_with_rights
+from .http import AuthenticatedRequest
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "schools": schools_with_rights(request.user),
         "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),

@@ -1,7 +1,9 @@
 """OpenDoors' scheduler: classroom visits placed into a real master schedule.
 
 Plain Python with no Django import: dataclasses in, dataclasses out, JSON at the
-edges (FORMATS.md §3), solved with OR-Tools CP-SAT from a greedy first plan.
+edges (FORMATS.md §3, checked by the pydantic models of `documents.py`), solved with
+OR-Tools CP-SAT from a greedy first plan. A master-schedule CSV becomes a problem
+through `rosters`, the readers the web app's import uses too (`from_rosters.py`).
 """
 
 from .greedy import greedy_plan

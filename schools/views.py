@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 from rosters.csvfiles import write_rows
 
 from .forms import ImportApplyForm, ScheduleImportForm, SchoolSettingsForm
@@ -19,7 +20,7 @@ from .services import import_retry as import_retry_start
 
 @require_GET
 @login_required
-def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+def schedule(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
     grid = schedule_grid(
         school=school,
@@ -38,7 +39,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def teacher(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
+def teacher(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
     person = access.teacher_at_school(school, person_id)
     week = teacher_week(school=school, teacher=person)
@@ -47,7 +48,7 @@ def teacher(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def schedule_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def schedule_csv(request: AuthenticatedRequest, slug: str) -> StreamingHttpResponse:
     school = access.school_for_viewer(request.user, slug)
     meetings = (
         Meeting.objects.filter(section__term=term_current(school))
@@ -92,7 +93,7 @@ def schedule_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_new(request: HttpRequest, slug: str) -> HttpResponse:
+def import_new(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_schedule_manager(request.user, slug)
     form = ScheduleImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +113,7 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, slug: str, import_id: int) -> HttpResponse:
     schedule_import = access.import_for_manager(request.user, slug, import_id)
     preview = (
         SchedulePreview.from_dict(schedule_import.preview) if schedule_import.preview else None
@@ -124,7 +125,7 @@ def import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def import_apply(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+def import_apply(request: AuthenticatedRequest, slug: str, import_id: int) -> HttpResponse:
     schedule_import = access.import_for_manager(request.user, slug, import_id)
     form = ImportApplyForm(request.POST)
     if schedule_import.status == ImportStatus.PREVIEW and form.is_valid():
@@ -139,7 +140,7 @@ def import_apply(request: HttpRequest, slug: str, import_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def import_retry(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+def import_retry(request: AuthenticatedRequest, slug: str, import_id: int) -> HttpResponse:
     schedule_import = access.import_for_manager(request.user, slug, import_id)
     if not import_retry_start(schedule_import=schedule_import):
         messages.error(request, "This import is neither failed nor stalled: nothing to retry.")
@@ -148,7 +149,7 @@ def import_retry(request: HttpRequest, slug: str, import_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def school_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def school_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_schedule_manager(request.user, slug)
     form = SchoolSettingsForm(request.POST or None, instance=school)
     if request.method == "POST" and form.is_valid():

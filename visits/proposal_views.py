@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 from schools.models import Person
 
 from . import proposals
@@ -61,7 +62,7 @@ class ProposalChangeForm(forms.Form):
 
 @require_POST
 @login_required
-def propose(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def propose(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     form = ProposeForm(request.POST)
     if not form.is_valid():
@@ -84,7 +85,7 @@ def _progress(proposal) -> int:
 
 @require_POST
 @login_required
-def proposal_retry(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_retry(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """Solve again a proposal that failed or stalled (its worker stopped)."""
     item = access.proposal_for_facilitator(request.user, proposal_id)
     if not proposals.proposal_retry(proposal=item):
@@ -94,7 +95,7 @@ def proposal_retry(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     item = access.proposal_for_facilitator(request.user, proposal_id)
     rows = proposals.proposed_visits(item) if item.plan else []
     ids = {int(t) for r in rows for t in r.hosts} | {int(o) for r in rows for o, _ in r.observers}
@@ -126,7 +127,7 @@ def _described(row: proposals.ProposedVisit, names: dict[str, str]) -> dict:
 
 @require_GET
 @login_required
-def proposal_json(request: HttpRequest, proposal_id: int) -> JsonResponse:
+def proposal_json(request: AuthenticatedRequest, proposal_id: int) -> JsonResponse:
     """The plan as FORMATS.md §3 describes it."""
     item = access.proposal_for_facilitator(request.user, proposal_id)
     return JsonResponse(item.plan or {"status": item.status})
@@ -134,7 +135,7 @@ def proposal_json(request: HttpRequest, proposal_id: int) -> JsonResponse:
 
 @require_POST
 @login_required
-def proposal_change(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_change(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """Remove or move one proposed visit; the change is re-checked before it is kept."""
     item = access.proposal_for_facilitator(request.user, proposal_id)
     form = ProposalChangeForm(
@@ -164,7 +165,7 @@ def proposal_change(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def proposal_publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_publish(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     item = access.proposal_for_facilitator(request.user, proposal_id)
     try:
         placed = proposals.proposal_publish(proposal=item)

@@ -104,9 +104,12 @@ class Availability:
     person: Person
     state: str  # "free", "needs cover", "unavailable" or "busy"
     detail: str = ""
+    field_name: str = ""  # the plan form's "who covers" field, when cover is needed
 
 
-def availability_in(slot: Slot, on: Date, people: list[Person], exclude=None) -> list[Availability]:
+def availability_in(
+    slot: Slot, on: Date, people: list[Person], exclude: Visit | None = None
+) -> list[Availability]:
     """Who is free in the slot, who teaches (and needs cover), who is on duty or booked."""
     ids = {p.pk for p in people}
     lessons, duties = lessons_in(slot, ids), duties_in(slot, ids)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from inquiry.evidence_tool import tool_drawn
 from inquiry.structures import classroom_label
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
 from schools.selectors import term_current
 
@@ -87,14 +88,14 @@ def _captured_by_host(visit: Visit | None) -> list[tuple[object, int]]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def plan(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     return _plan_page(request, cycle)
 
 
 @require_GET
 @login_required
-def detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_participant(request.user, visit_id)
     visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
     covered = access.seats_covered_only_by(request.user, visit)
@@ -118,7 +119,7 @@ def detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def change(request: HttpRequest, visit_id: int) -> HttpResponse:
+def change(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_facilitator(request.user, visit_id)
     seats = list(visit.observers.all())
     initial = {
@@ -136,7 +137,7 @@ def change(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_facilitator(request.user, visit_id)
     services.visit_cancel(visit=visit)
     messages.success(request, "Visit cancelled. Everyone in it gets an email.")
@@ -152,7 +153,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 @require_GET
 @login_required
 @private_no_store
-def visit_ics(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_ics(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     visit = access.visit_for_participant(request.user, visit_id)
     visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
     body = calendar_bytes(
@@ -175,7 +176,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     feed_row = services.calendar_feed_for(request.user)
     url = request.build_absolute_uri(reverse("visits:feed", args=[feed_row.token]))
     return render(request, "visits/calendar.html", {"feed_url": url})
@@ -183,7 +184,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
     services.calendar_feed_reset(person=request.user)
     messages.success(request, "Your calendar address is new: the old one no longer works.")
     return redirect("visits:calendar")
@@ -220,7 +221,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @private_no_store
-def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
+def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
     visit = access.visit_for_group(request.user, visit_id)
     protocol = visit.cycle.preset.debrief_protocol
@@ -252,7 +253,7 @@ def debrief(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_GET
 @login_required
 @private_no_store
-def my_classroom(request: HttpRequest, visit_id: int) -> HttpResponse:
+def my_classroom(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     """A host sees everything captured in their own classroom, and who else has read it."""
     room = access.classroom_for_host(request.user, visit_id)
     entries = access.evidence_visible_to(request.user, room.visit).filter(classroom=room)
