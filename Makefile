@@ -54,6 +54,7 @@ lint: export OPENDOORS_DEBUG = true
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 	$(BIN)/opendoors makemigrations --check --dry-run
 
 ci: lint test

@@ -1,10 +1,12 @@
 """Forms for planning a cycle: its start, focus, settings, look-fors, tool, people, pre-brief."""
 
 from pathlib import PurePath
+from typing import cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.datastructures import MultiValueDict
 
 from opendoors.fields import IdChoiceField, IdsChoiceField
 from opendoors.uploads import kinds_described, upload_check
@@ -163,8 +165,8 @@ class MergeForm(forms.Form):
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
         active = cycle.look_fors.filter(retired=False)
-        self.fields["keep"].queryset = active
-        self.fields["others"].queryset = active
+        cast(IdChoiceField, self.fields["keep"]).queryset = active
+        cast(IdsChoiceField, self.fields["others"]).queryset = active
 
     def clean(self):
         cleaned = super().clean()
@@ -206,7 +208,7 @@ class EvidenceToolForm(forms.Form):
             initial="\n".join(prompts.get("prompts", [])),
         )
 
-    def parts(self) -> list[tuple[str, dict]]:
+    def parts(self) -> list[tuple[str, str]]:
         return [(kind, label) for kind, label in EvidencePart.choices]
 
     def clean(self):
@@ -247,8 +249,9 @@ class PeopleForm(forms.Form):
     def ticked(self) -> dict[str, list[int]]:
         """What was ticked, by role, to redraw the page after an error (junk is dropped)."""
         roles = {"observers": "observer", "hosts": "host", "facilitators": "facilitator"}
+        posted = cast(MultiValueDict[str, str], self.data)  # request.POST: a bound form
         return {
-            role: [int(v) for v in self.data.getlist(name) if v.isdigit() and len(v) < 19]
+            role: [int(v) for v in posted.getlist(name) if v.isdigit() and len(v) < 19]
             for name, role in roles.items()
         }
 

@@ -68,76 +68,20 @@ def cycle_steps(
     return steps
 
 
-@dataclass
-class Breakdown:
-    """How many people gave each answer; `shown` is false unless every answer given was
-    given by at least k people (a smaller group, or its complement, would single them out)."""
+def earlier_follow_ups(*, cycle: Cycle, readable: QuerySet["FollowUp"]) -> list["FollowUp"]:
+    """Answers from earlier cycles a viewer may read in full (`readable`: their own, and for
+    the facilitators those their authors shared with this cycle), newest first.
 
-    question: str
-    counts: list[tuple[str, int]]
-    shown: bool
-
-
-@dataclass
-class FollowUpSummary:
-    """What a cycle's people tried after earlier cycles: in their words only where shared."""
-
-    k: int
-    people: int  # participants who answered a follow-up after an earlier cycle
-    breakdowns: list[Breakdown]
-    readable: list["FollowUp"]  # FollowUps the viewer may read: their own, and those shared with the cycle
-
-    @property
-    def people_shown(self) -> bool:
-        return self.people >= self.k
-
-
-def _breakdown(question: str, answers: list[str], labels: dict[str, str], k: int) -> Breakdown:
-    counts = [(label, sum(1 for a in answers if a == value)) for value, label in labels.items()]
-    shown = len(answers) >= k and all(n == 0 or n >= k for _, n in counts)
-    return Breakdown(question, counts, shown)
-
-
-def follow_up_summary(*, cycle: Cycle, readable: QuerySet["FollowUp"]) -> FollowUpSummary:
-    """Counts over this cycle's participants (each person's latest answer from an earlier
-    cycle at the school), and the answers `readable` lets the viewer read in full."""
+    No counts over the cycle's participants: the facilitator chooses the participants, so
+    two readings around adding one person would tell that person's private answer."""
     from growth.models import FollowUp
 
-    k = max(cycle.school.district.min_classrooms_for_aggregates, 1)
-    latest: dict[int, FollowUp] = {}
-    answered = (
-        FollowUp.objects.filter(
-            answered_at__isnull=False,
-            goal__person__in=cycle.participants.values("person_id"),
-            goal__cycle__school=cycle.school,
-        )
-        .exclude(goal__cycle=cycle)
-        .select_related("goal")
-        .order_by("-answered_at")
-    )
-    for item in answered:
-        latest.setdefault(item.goal.person_id, item)
-    tried = ["yes" if f.tried else "no" for f in latest.values()]
-    results = [f.results_as_anticipated for f in latest.values() if f.results_as_anticipated]
     shared_here = FollowUp.shared_with.through.objects.filter(followup=OuterRef("pk"), cycle=cycle)
-    return FollowUpSummary(
-        k=k,
-        people=len(latest),
-        breakdowns=[
-            _breakdown("Tried it", tried, {"yes": "yes", "no": "not yet"}, k),
-            _breakdown(
-                "Got the results they anticipated",
-                results,
-                dict(FollowUp.Result.choices),
-                k,
-            ),
-        ],
-        readable=list(
-            readable.exclude(goal__cycle=cycle)
-            .annotate(shared_here=Exists(shared_here))
-            .select_related("goal__person", "goal__cycle")
-            .order_by("-answered_at")[:50]
-        ),
+    return list(
+        readable.exclude(goal__cycle=cycle)
+        .annotate(shared_here=Exists(shared_here))
+        .select_related("goal__person", "goal__cycle")
+        .order_by("-answered_at")[:50]
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +17,7 @@ from .models import LookFor, ParticipantRole, PreBrief
 from .selectors import (
     cycle_overview,
     cycles_for_school_page,
-    follow_up_summary,
+    earlier_follow_ups,
     goals_of_cycle,
     school_staff,
 )
@@ -57,7 +57,7 @@ def cycle_detail(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = cycle_overview(cycle=cycle, viewer=request.user)
     context["is_facilitator"] = access.is_facilitator(request.user, cycle)
-    context["follow_ups"] = follow_up_summary(
+    context["follow_ups"] = earlier_follow_ups(
         cycle=cycle, readable=access.follow_ups_readable_in(request.user, cycle)
     )
     context["goals"] = goals_of_cycle(
@@ -88,7 +88,7 @@ def focus(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 @login_required
 @private_no_store
-def data_file(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
+def data_file(request: AuthenticatedRequest, cycle_id: int) -> FileResponse:
     """The focus's data file, for the cycle's participants, only ever as a download."""
     cycle = access.cycle_for_participant(request.user, cycle_id)
     if not cycle.data_file or not cycle.data_file.storage.exists(cycle.data_file.name):
@@ -160,7 +160,7 @@ def look_for_merge(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse
         messages.success(request, "Look-fors merged.")
     else:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
     return redirect("inquiry:look_fors", cycle_id=cycle.pk)
 
 
@@ -205,7 +205,7 @@ def evidence_tool_preview(request: AuthenticatedRequest, cycle_id: int) -> HttpR
 def people(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     staff = school_staff(cycle.school)
-    current = {role: [] for role in ParticipantRole.values}
+    current: dict[str, list[int]] = {role: [] for role in ParticipantRole.values}
     for role, person_id in cycle.participants.values_list("role", "person_id"):
         current[role].append(person_id)
     form = forms.PeopleForm(request.POST or None, staff=staff)

@@ -29,6 +29,11 @@ class CyclePattern:
     aggregate: Aggregate
 
 
+def _talk_time(seconds: list[int]) -> tuple[int, int, int]:
+    teacher, students, silence = seconds
+    return teacher, students, silence
+
+
 def classroom_counts(evidence: QuerySet[Evidence]) -> dict[int, list[ClassroomCounts]]:
     """Cycle id -> what each visit's classroom holds, in one query."""
     rooms: dict[int, dict[int, ClassroomCounts]] = defaultdict(dict)
@@ -54,7 +59,7 @@ def classroom_counts(evidence: QuerySet[Evidence]) -> dict[int, list[ClassroomCo
                 talk[room][i] += value or 0
     return {
         cycle_id: [
-            ClassroomCounts(r.classroom, r.host, r.look_fors, tuple(talk[r.classroom]))
+            ClassroomCounts(r.classroom, r.host, r.look_fors, _talk_time(talk[r.classroom]))
             for r in by_room.values()
         ]
         for cycle_id, by_room in rooms.items()

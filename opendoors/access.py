@@ -6,6 +6,8 @@ non-evaluative promise lives: a role gives no access to a cycle or its visits;
 taking part in the cycle does.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -25,6 +27,7 @@ from visits.models import (
     VisitObserver,
 )
 
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
 SCHEDULE_MANAGERS = {Role.PRINCIPAL, Role.COACH}
 CYCLE_STARTERS = {Role.PRINCIPAL, Role.COACH, Role.FACILITATOR}
 
@@ -174,6 +177,8 @@ def visit_for_facilitator(person: Person, visit_id: int) -> Visit:
 
 def feed_for_token(token: str) -> CalendarFeed:
     """The calendar feed a secret URL names; a wrong or reset token is 404."""
+    if not FEED_TOKEN.fullmatch(token):  # also keeps a NUL away from PostgreSQL
+        raise Http404
     return get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
 
 
@@ -284,9 +289,11 @@ def seats_covered_only_by(person: Person, visit: Visit) -> list[VisitObserver]:
 
 def visit_of_cycle_or_none(person: Person, cycle: Cycle, visit_id: str | None) -> Visit | None:
     """The visit a goal comes from, when the person took part in it; otherwise none."""
-    if not visit_id or not str(visit_id).isdigit():
+    if not visit_id or not is_id(visit_id):
         return None
-    return visits_visible_to(person).filter(cycle=cycle, pk=int(visit_id)).first()
+    visit = visits_visible_to(person).filter(cycle=cycle, pk=int(visit_id)).first()
+    # Covering a class is not taking part in the visit.
+    return visit if visit is not None and takes_part_in_visit(person, visit) else None
 
 
 def follow_ups_readable_in(person: Person, cycle: Cycle) -> QuerySet[FollowUp]:

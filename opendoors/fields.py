@@ -5,8 +5,11 @@ overflows SQLite's integers and PostgreSQL's bigint. These refuse anything that 
 the database can hold, as an invalid choice.
 """
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 LARGEST_ID = 2**63 - 1  # BigAutoField on both databases
 
@@ -35,3 +38,13 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": str(item)[:40]},
                 )
         return super()._check_values(value)
+
+
+def date_near(value: date, *, years: int = 3) -> None:
+    """Refuse a date more than a few years from today: no visit is planned that far, and a
+    date near year 1 or 9999 has no place on a calendar (its times overflow)."""
+    today = timezone.localdate()
+    if abs((value - today).days) > 366 * years:
+        raise ValidationError(
+            f"Choose a date within {years} years of today.", code="date_out_of_range"
+        )

@@ -10,10 +10,11 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views import defaults
 
@@ -53,13 +54,17 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-def private_no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+_Params = ParamSpec("_Params")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def private_no_store(view: Callable[_Params, _Response]) -> Callable[_Params, _Response]:
     """`Cache-Control: private, no-store`: a shared computer's browser cache or a school's
     caching proxy must not keep a copy of evidence or of someone's visit calendar."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+    def wrapped(*args: _Params.args, **kwargs: _Params.kwargs) -> _Response:
+        response = view(*args, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -81,7 +86,7 @@ def request_too_big(request: HttpRequest) -> HttpResponse:
     return HttpResponse(too_big_message(), status=413, content_type="text/plain; charset=utf-8")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django answers every SuspiciousOperation with 400; a body that is only too big gets 413."""
     if isinstance(exception, RequestDataTooBig):
         return request_too_big(request)

@@ -92,7 +92,7 @@ def upload_check(upload: File, *, extensions: tuple[str, ...], max_bytes: int) -
 
 def attachment(file: File, *, filename: str | None = None) -> FileResponse:
     """The file as a download, whatever it holds: never rendered by the browser."""
-    name = PurePath(filename or file.name).name
+    name = PurePath(filename or file.name or "").name
     kind = KINDS.get(extension_of(name))
     response = FileResponse(
         file.open("rb"),

@@ -32,7 +32,7 @@ class School(models.Model):
     # Teachers with this many years or fewer count as new when pairs are chosen.
     new_teacher_years = models.PositiveSmallIntegerField(default=3)
     # Besides its teachers, who may cover a class during visits (e.g. assistants, a dean).
-    cover_staff = models.ManyToManyField("Person", blank=True, related_name="+")
+    cover_staff = models.ManyToManyField("schools.Person", blank=True, related_name="+")
 
     class Meta:
         ordering = ["name"]

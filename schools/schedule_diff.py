@@ -194,9 +194,11 @@ def _blocking_visits(term: Term | None, data: ScheduleData) -> list[str]:
     )
     for visit in visits:
         gone.setdefault(visit, []).append(f"{visit.slot.day} period {visit.slot.period}")
-    classrooms = classroom_model.objects.filter(section_id__in=gone_sections).select_related(
-        "section", "visit__cycle", "visit__slot__day", "visit__slot__period"
-    )
+    # Including classrooms whose host was removed after capture: their evidence still needs
+    # the section.
+    classrooms = classroom_model.including_removed.filter(
+        section_id__in=gone_sections
+    ).select_related("section", "visit__cycle", "visit__slot__day", "visit__slot__period")
     for classroom in classrooms:
         gone.setdefault(classroom.visit, []).append(f"section {classroom.section}")
     return sorted(

@@ -12,7 +12,7 @@ retry. The tasks in `tasks.py` only call `import_read_attempt` and `import_apply
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -125,7 +125,10 @@ def schedule_apply(
     return preview
 
 
-def _labels_sync(model: type[Day] | type[Period], term: Term, labels: list[str]) -> dict:
+_Label = TypeVar("_Label", Day, Period)
+
+
+def _labels_sync(model: type[_Label], term: Term, labels: list[str]) -> dict[str, _Label]:
     model.objects.filter(term=term).exclude(label__in=labels).delete()
     stored = {row.label: row for row in model.objects.filter(term=term)}
     for position, label in enumerate(labels):
@@ -231,7 +234,14 @@ def _sections_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Sect
     return stored
 
 
-def _meetings_sync(term: Term, data: ScheduleData, *, slots, teachers, sections) -> None:
+def _meetings_sync(
+    term: Term,
+    data: ScheduleData,
+    *,
+    slots: dict[tuple[str, str], Slot],
+    teachers: dict[str, Person],
+    sections: dict[tuple[str, str], Section],
+) -> None:
     want = {
         (sections[m.section].pk, teachers[m.teacher].pk, slots[(m.day, m.period)].pk): m.room
         for m in data.meetings

@@ -29,7 +29,7 @@ PEOPLE = ("coach", "teacher", "colleague", "principal")
 
 
 def junk_forms() -> list[dict]:
-    forms = [{}]
+    forms: list[dict] = [{}]
     for value in JUNK:
         forms.append({name: value for name in FIELDS})
         forms.append({name: [value, value] for name in FIELDS})
@@ -37,7 +37,7 @@ def junk_forms() -> list[dict]:
 
 
 def junk_json() -> list:
-    values = [None, "abc", -1, 10**20, [], {}, "\x00", 1.5, True]
+    values: list[object] = [None, "abc", -1, 10**20, [], {}, "\x00", 1.5, True]
     bodies: list = ["not json", "[]", "null", "{}"]
     for value in values:
         bodies.append(json.dumps({"entries": value}))

@@ -118,7 +118,7 @@ def API(row: Row) -> Row:
     return Row(**{**row.__dict__, "anonymous": 401})
 
 
-ROWS: dict[str, Row] = {
+ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "": everyone(200, anonymous=LOGIN),
     # Sign-in pages (django-allauth). Signed-in people are sent on from sign-in pages.
     "accounts/login/": everyone(302, anonymous=200),

@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from inquiry.structures import classroom_label
 from opendoors import access
+from opendoors.http import AuthenticatedRequest
 
-from .capture import Entry, evidence_reads_log, evidence_record, not_yours
+from .capture import Entry, OutcomeStatus, evidence_reads_log, evidence_record, not_yours
 from .models import Evidence, EvidenceKind
 
 router = Router(tags=["capture"])
@@ -29,7 +29,7 @@ class EntryIn(Schema):
         "someone other than the signed-in person is answered not_yours and stored nowhere."
     )
     classroom: int
-    kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
+    kind: Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]  # the model's, read at run time
     recorded_at: datetime = Field(
         description="With a time zone; from the day before the visit until now (a phone's "
         "clock may run a little fast). Other times are refused with the reason."
@@ -53,7 +53,7 @@ class SyncIn(Schema):
 
 class Outcome(Schema):
     id: UUID
-    status: Literal["stored", "duplicate", "conflict", "refused", "not_yours"]
+    status: OutcomeStatus
     message: str = ""
     server: EntryOut | None = None
 
@@ -105,7 +105,7 @@ def entry_out(evidence: Evidence) -> EntryOut:
 
 
 @router.get("/visits/{visit_id}/capture", response=CaptureOut)
-def capture_setup(request: HttpRequest, visit_id: int):
+def capture_setup(request: AuthenticatedRequest, visit_id: int):
     """What the capture page needs to work offline: classrooms, look-fors and the tool."""
     visit = access.visit_for_observer(request.user, visit_id)
     cycle = visit.cycle
@@ -128,7 +128,7 @@ def capture_setup(request: HttpRequest, visit_id: int):
 
 
 @router.post("/visits/{visit_id}/evidence", response=SyncOut)
-def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
+def evidence_sync(request: AuthenticatedRequest, visit_id: int, payload: SyncIn):
     """Store entries captured on a phone; each gets stored, duplicate, conflict, refused or
     not_yours (captured by someone other than the signed-in person: kept on the phone)."""
     entries = [Entry(**item.dict()) for item in payload.entries]
@@ -157,7 +157,7 @@ def evidence_sync(request: HttpRequest, visit_id: int, payload: SyncIn):
 
 
 @router.get("/visits/{visit_id}/evidence", response=list[EntryOut])
-def evidence_list(request: HttpRequest, visit_id: int):
+def evidence_list(request: AuthenticatedRequest, visit_id: int):
     """The entries a person may read: the group reads the visit's, a host their classroom's."""
     visit = access.visit_for_participant(request.user, visit_id)
     rooms = list(access.classrooms_with_evidence_for(request.user, visit))

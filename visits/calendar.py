@@ -93,8 +93,15 @@ def _event_text(visit: Visit, person: Person | None, base_url: str) -> tuple[str
     return f"Observing: {title}", lines, where
 
 
-def visit_event(visit: Visit, *, person: Person | None = None, base_url: str = "") -> Event:
-    summary, lines, where = _event_text(visit, person, base_url)
+def visit_event(
+    visit: Visit, *, person: Person | None = None, base_url: str = "", released: bool = False
+) -> Event:
+    """The visit as this person's calendar shows it. `released`: they had a part and have none
+    now; the event is cancelled for them and says nothing of the visit."""
+    if released:
+        summary, lines, where = "OpenDoors: no longer needed", [], visit.cycle.school.name
+    else:
+        summary, lines, where = _event_text(visit, person, base_url)
     slot = visit.slot
     event = Event()
     event.add("uid", f"visit-{visit.pk}@opendoors")
@@ -111,7 +118,7 @@ def visit_event(visit: Visit, *, person: Person | None = None, base_url: str = "
         event.add("dtend", visit.date + timedelta(days=1))
     event.add("description", "\n".join(lines))
     event.add("location", where)
-    if visit.status == VisitStatus.CANCELLED:
+    if released or visit.status == VisitStatus.CANCELLED:
         event.add("status", "CANCELLED")
     return event
 
@@ -131,7 +138,12 @@ def _covers_only(visits: list[Visit], person: Person | None) -> bool:
 
 
 def calendar_bytes(
-    visits: list[Visit], *, name: str, person: Person | None = None, base_url: str = ""
+    visits: list[Visit],
+    *,
+    name: str,
+    person: Person | None = None,
+    base_url: str = "",
+    released: bool = False,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
@@ -140,7 +152,9 @@ def calendar_bytes(
     one_visit_cover = len(visits) == 1 and _covers_only(visits, person)
     calendar.add("x-wr-calname", "OpenDoors cover" if one_visit_cover else one_line(name))
     for visit in visits:
-        calendar.add_component(visit_event(visit, person=person, base_url=base_url))
+        calendar.add_component(
+            visit_event(visit, person=person, base_url=base_url, released=released)
+        )
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Literal
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -23,7 +24,14 @@ from django.utils import timezone
 from inquiry.models import LookFor
 from schools.models import Person
 
-from .models import Evidence, EvidenceKind, EvidenceRead, Visit, VisitClassroom
+from .models import (
+    Evidence,
+    EvidenceKind,
+    EvidenceRead,
+    Visit,
+    VisitClassroom,
+    VisitObserver,
+)
 
 NEEDS_TEXT = {
     EvidenceKind.WHAT,
@@ -36,6 +44,8 @@ TALK_FIELDS = ("teacher_talk_seconds", "student_talk_seconds", "silence_seconds"
 MAX_LENGTH = {"label": 200, "text": 5000}
 # A phone's clock set by hand can run minutes fast, or an hour after a daylight-saving change.
 CLOCK_SKEW = timedelta(hours=1)
+# A phone's clock may run a little fast; entries after an observer left are refused beyond this.
+LEFT_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,13 @@ class Entry:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+OutcomeStatus = Literal["stored", "duplicate", "conflict", "refused", "not_yours"]
+
+
 @dataclass
 class Outcome:
     id: UUID
-    status: str  # "stored", "duplicate", "conflict", "refused" or "not_yours"
+    status: OutcomeStatus
     message: str = ""
     server: Evidence | None = None
 
@@ -195,12 +208,23 @@ def evidence_record(*, visit: Visit, author: Person, entries: list[Entry]) -> li
     rooms = {room.pk: room for room in VisitClassroom.including_removed.filter(visit=visit)}
     look_fors = set(LookFor.objects.filter(cycle=visit.cycle).values_list("pk", flat=True))
     window = recorded_window(visit=visit, now=timezone.now())
+    # An observer taken off the visit may still send what they captured before, nothing after.
+    left_at = (
+        VisitObserver.including_removed.filter(visit=visit, person=author)
+        .values_list("removed_at", flat=True)
+        .first()
+    )
     outcomes = []
     for entry in entries:
         if entry.author is not None and entry.author != author.pk:
             outcomes.append(not_yours(entry))
             continue
         problem = entry_problem(entry, rooms, look_fors, window)
+        if not problem and left_at is not None and entry.recorded_at > left_at + LEFT_SKEW:
+            problem = (
+                "recorded after you were taken off this visit: only what you captured "
+                "before is kept"
+            )
         if problem:
             outcomes.append(Outcome(entry.id, "refused", problem))
         else:

@@ -5,10 +5,12 @@ JavaScript): slots narrow to those the hosts teach, and each observer is shown
 as free or needing cover, with the colleagues free to cover them.
 """
 
+from typing import cast
+
 from django import forms
 
 from inquiry.models import Cycle, ParticipantRole
-from opendoors.fields import IdChoiceField, IdsChoiceField
+from opendoors.fields import IdChoiceField, IdsChoiceField, date_near
 from schools.models import Person, Slot, Term
 
 from .models import Debrief
@@ -25,7 +27,7 @@ def _people(cycle: Cycle, role: str):
 
 
 class VisitPlanForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=[date_near])
     hosts = IdsChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Hosts"
     )
@@ -47,11 +49,13 @@ class VisitPlanForm(forms.Form):
     def __init__(self, *args, cycle: Cycle, term: Term, covers, **kwargs):
         super().__init__(*args, **kwargs)
         self.cycle, self.term, self.covers = cycle, term, list(covers)
-        self.fields["hosts"].queryset = _people(cycle, ParticipantRole.HOST)
-        self.fields["observers"].queryset = _people(cycle, ParticipantRole.OBSERVER)
-        self.fields["slot"].queryset = Slot.objects.filter(term=term).select_related(
-            "day", "period"
+        cast(IdsChoiceField, self.fields["hosts"]).queryset = _people(cycle, ParticipantRole.HOST)
+        cast(IdsChoiceField, self.fields["observers"]).queryset = _people(
+            cycle, ParticipantRole.OBSERVER
         )
+        cast(IdChoiceField, self.fields["slot"]).queryset = Slot.objects.filter(
+            term=term
+        ).select_related("day", "period")
         self.slot_choices = slots_where_hosts_teach(term, self._chosen("hosts"), self._date())
         self.availability: list[Availability] = []
         self._cover_fields()

@@ -74,8 +74,8 @@ def visit_patterns(
     visit: Visit, *, rooms: QuerySet[VisitClassroom], evidence: QuerySet[Evidence]
 ) -> Patterns:
     """Patterns over the classrooms and entries the reader may see (both from access)."""
-    rooms = list(rooms.select_related("section").order_by("position", "id"))
-    by_room = {room.pk: ClassroomPattern(room) for room in rooms}
+    ordered = list(rooms.select_related("section").order_by("position", "id"))
+    by_room = {room.pk: ClassroomPattern(room) for room in ordered}
     look_fors = list(LookFor.objects.filter(cycle_id=visit.cycle_id, retired=False))
     quotes: dict[int, list[Evidence]] = defaultdict(list)
     others: list[Evidence] = []
@@ -99,12 +99,12 @@ def visit_patterns(
         if entry.kind in TEXT_KINDS and entry.text.strip():
             (quotes[entry.look_for_id] if entry.look_for_id else others).append(entry)
     rows = [
-        LookForRow(lf, [by_room[r.pk].look_fors[lf.pk] for r in rooms], quotes.get(lf.pk, []))
+        LookForRow(lf, [by_room[r.pk].look_fors[lf.pk] for r in ordered], quotes.get(lf.pk, []))
         for lf in look_fors
     ]
     most = max((count for row in rows for count in row.counts), default=0)
     return Patterns(
-        classrooms=[by_room[r.pk] for r in rooms],
+        classrooms=[by_room[r.pk] for r in ordered],
         look_fors=rows,
         tally_labels=tally_labels,
         other_quotes=others,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from opendoors import access
+from opendoors.fields import date_near
 from opendoors.http import AuthenticatedRequest
 from schools.models import Person
 
@@ -20,7 +21,9 @@ from .models import ProposalStatus
 
 
 class ProposeForm(forms.Form):
-    monday = forms.DateField(label="Week of", widget=forms.DateInput(attrs={"type": "date"}))
+    monday = forms.DateField(
+        label="Week of", widget=forms.DateInput(attrs={"type": "date"}), validators=[date_near]
+    )
     day = forms.CharField(required=False, max_length=64, label="One day only (swap day)")
     time_limit = forms.IntegerField(
         min_value=1, max_value=proposals.MAX_TIME_LIMIT, initial=10, label="Seconds to search"

@@ -211,7 +211,7 @@ def _free_colleagues(problem: scheduler.Problem, plan: scheduler.Plan, day: str,
         for t in problem.teachers
         if t.id not in taken
         # Within the contract's limit (0 for those who do not cover: leaders, facilitators).
-        and (problem.max_coverages(t.id) is None or covering[t.id] < problem.max_coverages(t.id))
+        and ((limit := problem.max_coverages(t.id)) is None or covering[t.id] < limit)
     ]
 
 

@@ -109,10 +109,10 @@ def _classrooms_keep(visit: Visit, plan: VisitPlan) -> None:
         VisitClassroom.including_removed.filter(visit=visit).values_list("position", flat=True)
     )
     for host, section in plan.classrooms:
-        room = rooms.get(host.pk)
-        if room is not None:
-            room.section, room.removed_at = section, None
-            room.save(update_fields=["section", "removed_at"])
+        kept = rooms.get(host.pk)
+        if kept is not None:
+            kept.section, kept.removed_at = section, None
+            kept.save(update_fields=["section", "removed_at"])
             continue
         position = next(i for i in range(len(taken) + 1) if i not in taken)
         taken.add(position)
@@ -166,7 +166,9 @@ def visit_change(
     visit.commitments.all().delete()
     if visit.status == VisitStatus.SCHEDULED:
         _commitments_hold(visit, plan)
-    _notify(visit, "moved", before | plan.people())
+    _notify(visit, "moved", plan.people())
+    # Those who had a part and have none now hear only that they are no longer needed.
+    _notify(visit, "released", before - plan.people())
     return visit
 
 

@@ -33,7 +33,11 @@ COVER_SUBJECTS = {
 
 def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
     covering = [seat for seat in visit.observers.all() if seat.covered_by_id == person.pk]
-    if covering and not takes_part_in_visit(person, visit):
+    released = change == "released"
+    if released:
+        # No longer in the visit (or no longer covering): nothing of it, only the time.
+        context = {"headline": "You are no longer needed"}
+    elif covering and not takes_part_in_visit(person, visit):
         # Covering is not taking part: the class, the room and the time, nothing of the visit.
         context = {
             "headline": COVER_SUBJECTS[change],
@@ -43,7 +47,8 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
         context = {"headline": SUBJECTS[change], "title": one_line(visit.cycle.title)}
     link = settings.OPENDOORS_SITE_URL + reverse("visits:detail", args=[visit.pk])
     # A cancelled visit has nowhere to be.
-    context |= {"person": person, "visit": visit, "link": "" if change == "cancelled" else link}
+    nowhere = change in {"cancelled", "released"}
+    context |= {"person": person, "visit": visit, "link": "" if nowhere else link}
     message = EmailMessage(
         subject=one_line(render_to_string("visits/email/visit_subject.txt", context)),
         body=render_to_string("visits/email/visit.txt", context),
@@ -51,7 +56,12 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
     )
     message.attach(
         f"visit-{visit.pk}.ics",
-        calendar_bytes([visit], name=visit.cycle.title, person=person),
+        calendar_bytes(
+            [visit],
+            name="OpenDoors" if released else visit.cycle.title,
+            person=person,
+            released=released,
+        ),
         "text/calendar",
     )
     return message
@@ -59,7 +69,8 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
 
 @task()
 def visit_notify(visit_id: int, change: str, person_ids: list[int]) -> int:
-    """Tell each person involved that a visit was scheduled, moved or cancelled."""
+    """Tell each person involved that a visit was scheduled, moved or cancelled, or that they
+    are no longer needed in it ("released")."""
     visit = with_people(Visit.objects.filter(pk=visit_id)).first()
     if visit is None:
         return 0

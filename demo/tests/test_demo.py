@@ -31,7 +31,7 @@ def staff_count(slug: str) -> int:
 
 def row_counts() -> dict[str, int]:
     return {
-        model.__name__: model.objects.count()
+        model.__name__: model._default_manager.count()
         for model in apps.get_app_config("schools").get_models()
     }
 

@@ -22,6 +22,11 @@ class Room:
     taps: dict[str, int]
     talk: list[int]
 
+    @property
+    def talk_time(self) -> tuple[int, int, int]:
+        teacher, students, silence = self.talk
+        return teacher, students, silence
+
 
 @dataclass
 class Read:
@@ -62,7 +67,7 @@ def simulate(steps, k: int) -> list[Read]:
             room.talk = [a + b for a, b in zip(room.talk, seconds, strict=True)]
         elif kind == "read":
             rows = [
-                ClassroomCounts(i, r.host, dict(r.taps), tuple(r.talk)) for i, r in enumerate(rooms)
+                ClassroomCounts(i, r.host, dict(r.taps), r.talk_time) for i, r in enumerate(rooms)
             ]
             current = contributions(rows)
             published = publish(published, current, k=k)
@@ -73,7 +78,7 @@ def simulate(steps, k: int) -> list[Read]:
                         for t in LOOK_FORS
                     },
                     hosts={i: r.host for i, r in enumerate(rooms)},
-                    talk={i: tuple(r.talk) for i, r in enumerate(rooms)},
+                    talk={i: r.talk_time for i, r in enumerate(rooms)},
                     page=shown(published, current, k=k),
                 )
             )

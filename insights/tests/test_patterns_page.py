@@ -17,15 +17,17 @@ PAGE = "/schools/lincoln/patterns/"
 
 def visited(cycle: Cycle, host, *, look_for, taps: int, day: int) -> None:
     """A visit to one host's classroom in which observers tapped a look-for `taps` times."""
+    slot, section, author = Slot.objects.first(), Section.objects.first(), cycle.created_by
+    assert slot and section and author, "the personas' school has a schedule; a coach made it"
     visit = Visit.objects.create(
-        cycle=cycle, date=date(2030, 1, 1) + timedelta(days=day), slot=Slot.objects.first()
+        cycle=cycle, date=date(2030, 1, 1) + timedelta(days=day), slot=slot
     )
-    room = VisitClassroom.objects.create(visit=visit, host=host, section=Section.objects.first())
+    room = VisitClassroom.objects.create(visit=visit, host=host, section=section)
     for _ in range(taps):
         Evidence.objects.create(
             id=uuid.uuid4(),
             classroom=room,
-            author=cycle.created_by,
+            author=author,
             kind="look_for",
             look_for=look_for,
             recorded_at=datetime.now(UTC),

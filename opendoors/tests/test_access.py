@@ -26,3 +26,17 @@ def test_a_school_s_patterns_are_not_read_from_another_school(personas):
     with pytest.raises(Http404):
         access.school_patterns_for(personas.outsider, personas.school)
     assert access.school_patterns_for(personas.teacher, personas.school) == []
+
+
+def test_a_calendar_address_with_odd_characters_is_simply_not_found(client, personas):
+    for token in ("%00", "a%20b", "x" * 65):
+        assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_a_goal_is_never_tied_to_a_visit_its_author_only_covered(personas):
+    from visits.tests.test_covers_and_calendar_privacy import covered_round
+
+    visit = covered_round(personas)
+    cycle = visit.cycle
+    assert access.visit_of_cycle_or_none(personas.bystander, cycle, str(visit.pk)) is None
+    assert access.visit_of_cycle_or_none(personas.colleague, cycle, str(visit.pk)) == visit

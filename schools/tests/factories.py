@@ -45,6 +45,7 @@ def make_person(username: str, school: School | None = None, *roles: str, **fiel
         username=username, password=_HASH, email=f"{username}@example.org", **fields
     )
     for role in roles:
+        assert school is not None, "a role is held at a school"
         Membership.objects.create(person=person, school=school, role=role)
     if school is not None and "teacher" in roles:
         SourceId.objects.create(school=school, person=person, value=username)

@@ -237,3 +237,26 @@ def test_the_service_refuses_rather_than_raising_protected_error(personas):
 
     with pytest.raises(ScheduleRefused):
         schedule_apply(school=personas.school, data=data, allow_removals=True)
+
+
+@pytest.mark.django_db
+def test_a_section_kept_only_by_a_removed_host_s_classroom_still_stops_the_import(personas):
+    """A host removed from a visit after capture keeps their classroom (and its evidence),
+    which still needs its section: the preview names the visit, nothing is removed."""
+    from django.utils import timezone
+
+    from rosters.schedule_csv import read_schedule_csv
+    from schools.schedule_diff import schedule_compare
+    from schools.selectors import term_current
+    from visits.models import VisitClassroom
+
+    _, visit = make_round(personas)
+    VisitClassroom.objects.filter(visit=visit).update(removed_at=timezone.now())
+    data = read_schedule_csv(WITHOUT_MONDAY_MATH.encode(), "week.csv")
+    preview = schedule_compare(
+        school=personas.school, term=term_current(personas.school), data=data
+    )
+    assert any("section MATH7-1" in line for line in preview.blocking_visits)
+    with pytest.raises(ScheduleRefused):
+        schedule_apply(school=personas.school, data=data, allow_removals=True)
+    assert Section.objects.filter(code="MATH7-1").exists()

@@ -149,3 +149,36 @@ def test_the_email_and_home_page_of_a_cover_name_the_class_not_the_visit(
     client.force_login(personas.bystander)
     card = client.get("/").content.decode()
     assert "SCI8-1 (Science 8), room 202" in card and "Student discourse" not in card
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cover_who_is_no_longer_needed_hears_only_that_with_the_event_cancelled(
+    personas, run_tasks
+):
+    from visits.services import visit_change
+
+    visit = covered_round(personas)
+    run_tasks()
+    mail.outbox.clear()
+    seat = visit.observers.get()
+    lesson = Meeting.objects.select_related("section").get(
+        teacher=personas.teacher, slot=visit.slot
+    )
+    visit_change(
+        visit=visit,
+        plan=VisitPlan(
+            date=visit.date,
+            slot=visit.slot,
+            classrooms=[(personas.teacher, lesson.section)],
+            observers=[ObserverPlan(seat.person, substitute=True)],
+        ),
+    )
+    run_tasks()
+    [email] = [m for m in mail.outbox if m.to == [personas.bystander.email]]
+    assert email.subject.startswith("You are no longer needed")
+    ics = email.attachments[0][1]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    [event] = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    text = email.subject + email.body + ics
+    assert "Student discourse" not in text and "Observing" not in text

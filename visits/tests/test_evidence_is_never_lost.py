@@ -1,10 +1,12 @@
 """What observers captured survives every change to the visit: its time, its observers, its
 hosts, and its cancellation. Entries still waiting on a phone are still accepted after."""
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from inquiry.services import cycle_start, look_for_add, participants_set
 from inquiry.tests.factories import next_weekday
@@ -115,6 +117,11 @@ def test_every_change_to_a_visit_keeps_what_was_captured_and_entries_still_sync(
     assert Evidence.objects.filter(classroom=ben_room).count() == 2
     client.force_login(personas.principal)
     assert sync(client, visit, principals).json()["results"][0]["status"] == "stored"
+    later = (timezone.now() + timedelta(minutes=10)).isoformat()
+    [result] = sync(
+        client, visit, [entry(ben_room, kind="note", text="x", recorded_at=later)]
+    ).json()["results"]
+    assert result["status"] == "refused" and "taken off this visit" in result["message"]
     assert Evidence.objects.filter(classroom=ben_room).count() == 3
 
     # Ben, removed, still reads what was captured in his classroom; so does the group.

@@ -317,3 +317,27 @@ def test_the_home_page_takes_the_same_queries_for_one_visit_or_many(client, pers
             ),
         )
     assert count() == one
+
+
+@pytest.mark.parametrize("far", ["0001-01-01", "9999-12-31"])
+def test_a_date_centuries_away_is_refused_with_a_message(client, personas, cycle, far):
+    client.force_login(personas.coach)
+    response = plan_form(
+        client,
+        cycle,
+        action="place",
+        date=far,
+        hosts=[personas.teacher.pk],
+        slot=slot("Mon", "2").pk,
+        observers=[personas.principal.pk],
+    )
+    assert response.status_code == 400
+    assert "Choose a date within 3 years of today." in response.content.decode()
+    proposed = client.post(f"/cycles/{cycle.pk}/proposals/", {"monday": far}, follow=True)
+    assert proposed.status_code == 200 and not Visit.objects.exists()
+
+
+def test_an_odd_visit_number_on_the_goal_page_is_ignored(client, personas):
+    cycle, _ = make_round(personas)
+    client.force_login(personas.colleague)
+    assert client.get(f"/cycles/{cycle.pk}/goal/", {"visit": "²"}).status_code == 200

@@ -5,10 +5,12 @@ The preview is printed before anything is written. An import that removes more t
 removes what visits use always stops. Either way the command exits non-zero with one line.
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from rosters.schedule_data import ScheduleData, ScheduleFileError
+from rosters.schedule_data import ProgressCallback, ScheduleData, ScheduleFileError
 from schools.models import School
 from schools.schedule_diff import REMOVAL_SHARE
 from schools.services import (
@@ -32,7 +34,7 @@ class ImportCommand(BaseCommand):
             "sections would be removed (check the file is complete first)",
         )
 
-    def read(self, options, on_progress) -> ScheduleData:
+    def read(self, options: dict[str, Any], on_progress: ProgressCallback) -> ScheduleData:
         raise NotImplementedError
 
     def handle(self, *args, **options):

@@ -1,10 +1,12 @@
 """`opendoors import-oneroster DIR_OR_ZIP --school SLUG [--org SOURCEDID] [--days Mon,Tue]`."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError
 
 from rosters.oneroster import read_oneroster
+from rosters.schedule_data import ProgressCallback, ScheduleData
 
 from ._import import ImportCommand
 
@@ -22,7 +24,7 @@ class Command(ImportCommand):
         )
         super().add_arguments(parser)
 
-    def read(self, options, on_progress):
+    def read(self, options: dict[str, Any], on_progress: ProgressCallback) -> ScheduleData:
         path: Path = options["path"]
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")

@@ -1,10 +1,12 @@
 """`opendoors import-schedule FILE.csv --school SLUG [--bell bell.csv]`."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError
 
 from rosters.schedule_csv import read_schedule_csv
+from rosters.schedule_data import ProgressCallback, ScheduleData
 
 from ._import import ImportCommand
 
@@ -17,11 +19,12 @@ class Command(ImportCommand):
         parser.add_argument("--bell", type=Path, help="bell schedule (default: bell.csv beside)")
         super().add_arguments(parser)
 
-    def read(self, options, on_progress):
+    def read(self, options: dict[str, Any], on_progress: ProgressCallback) -> ScheduleData:
         path: Path = options["file"]
-        bell: Path | None = options["bell"] or path.with_name("bell.csv")
-        if options["bell"] is None and not bell.exists():
-            bell = None
+        bell: Path | None = options["bell"]
+        if bell is None:
+            beside = path.with_name("bell.csv")
+            bell = beside if beside.exists() else None
         try:
             data = path.read_bytes()
             bell_data = bell.read_bytes() if bell else None
