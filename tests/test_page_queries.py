@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # Page -> queries, as the coach who facilitates the round.
 PAGES = {
-    "/cycles/{cycle}/": 20,
+    "/cycles/{cycle}/": 18,
     "/cycles/{cycle}/visits/": 18,
     "/cycles/{cycle}/people/": 6,
     "/cycles/{cycle}/look-fors/": 7,

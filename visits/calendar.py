@@ -98,6 +98,7 @@ def visit_event(
 ) -> Event:
     """The visit as this person's calendar shows it. `released`: they had a part and have none
     now; the event is cancelled for them and says nothing of the visit."""
+    lines: list[str]
     if released:
         summary, lines, where = "OpenDoors: no longer needed", [], visit.cycle.school.name
     else:

@@ -36,7 +36,7 @@ def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
     released = change == "released"
     if released:
         # No longer in the visit (or no longer covering): nothing of it, only the time.
-        context = {"headline": "You are no longer needed"}
+        context: dict[str, object] = {"headline": "You are no longer needed"}
     elif covering and not takes_part_in_visit(person, visit):
         # Covering is not taking part: the class, the room and the time, nothing of the visit.
         context = {

@@ -193,7 +193,7 @@ def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @login_required
 @private_no_store
-def capture(request: HttpRequest, visit_id: int) -> HttpResponse:
+def capture(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     """The observer's phone page: the tool is drawn here, capture.js records and sends what is
     tapped; the service worker keeps a copy of the page for its person to open offline."""
     visit = access.visit_for_observer(request.user, visit_id)

@@ -72,7 +72,7 @@ term1,active,Fall 2023,term,2023-08-28,13/12/2023,,2024
 
 def export_files(version: str = "1.1", **overrides: str | None) -> dict[str, str]:
     """A small school's export; a keyword replaces a file (None leaves it out)."""
-    files = {
+    files: dict[str, str | None] = {
         "orgs.csv": ORGS,
         "users.csv": USERS_11 if version == "1.1" else USERS_12,
         "courses.csv": COURSES,

@@ -145,7 +145,9 @@ def _covers(problem: Problem, observer: str, slot) -> list[str | None]:
     return covers
 
 
-def _visits(problem: Problem, request: Request, observer: str, slot) -> list[Visit]:
+def _visits(
+    problem: Problem, request: Request, observer: str, slot: tuple[str, str]
+) -> list[Visit]:
     return [
         Visit(request.id, observer, host, *slot, section, cover)
         for host, section in _classes(problem, slot, exclude=(observer,))

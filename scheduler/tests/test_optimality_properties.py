@@ -2,6 +2,7 @@
 and every plan it or the greedy construction makes is valid."""
 
 from dataclasses import replace
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,7 +37,7 @@ def tiny_schools(draw) -> Problem:
     requests = []
     for i in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(("pair", "pair", "group")))
-        filters = {}
+        filters: dict[str, Any] = {}
         if draw(st.booleans()):
             filters["subjects"] = (draw(st.sampled_from(SUBJECTS)),)
         if draw(st.integers(0, 3)) == 0:
