@@ -12,11 +12,21 @@
    When someone else signs in (another tab says so in localStorage "opendoors:person", see
    opendoors/static/opendoors/session.js, or the server answers "not_yours"), this page stops:
    it hides what it shows and sends nothing more; the entries stay on the phone for their
-   author, and are sent when the author signs in again. */
+   author, and are sent when the author signs in again.
 
-import * as timers from "./clock.js";
-import { MemoryStore, batches, entriesOnPhone, entryNew, newId, settlement, storeOpen } from "./outbox.js";
+   The page's parts live in small modules, each given what it needs as arguments: the entry
+   lists (entries_view.js), the countdown (timer.js), talk time (talk.js), offline readiness and
+   storage (offline.js), locking when someone else signs in (lock.js) and DOM helpers (dom.js).
+   The service worker saves every module the page loaded (offline.js, shellUrls). */
+
+import { el, plural } from "./dom.js";
+import { describe, entriesView } from "./entries_view.js";
+import { lock as lockPage, lockWatch, someoneElseSignedIn } from "./lock.js";
+import { askPersistence, openStore, prepareOffline } from "./offline.js";
+import { batches, entriesOnPhone, entryNew, newId, settlement } from "./outbox.js";
 import { backoffMs, batchSend, poster } from "./sync.js";
+import { talkTracker } from "./talk.js";
+import { countdown, keepAwake } from "./timer.js";
 
 const root = document.getElementById("capture");
 const VISIT = Number(root.dataset.visit);
@@ -26,41 +36,13 @@ const MINUTES = Number(root.dataset.minutes) || 15;
 const TICK_MS = 5000;
 const MAX_TEXT = 5000;
 const MAX_LABEL = 200;
-const RECENT = 20;
 const PREFIX = `opendoors-capture:${USER}:${VISIT}:`;
-const SIGNED_IN_KEY = "opendoors:person"; // who is signed in, as the last page said
 const KIND_LABELS = JSON.parse(document.getElementById("kind-labels").textContent);
-const WHERE_LABELS = { outbox: "waiting", sent: "saved", refused: "not saved" };
 
 const $ = (id) => document.getElementById(id);
 const who = { visit: VISIT, user: USER };
 
 /* ---------- small helpers ---------- */
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function timeOfDay(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
 
 /* UI state kept on the phone for this person and visit (drafts, timers, the classroom). */
 const local = {
@@ -325,88 +307,20 @@ function renderSignIn(show) {
   $("storage-warning").after(link);
 }
 
-/* ---------- rendering: entries ---------- */
+/* ---------- rendering: entries (entries_view.js) ---------- */
 
-function describe(rec) {
-  switch (rec.kind) {
-    case "look_for":
-      return lookForText(rec.look_for);
-    case "tally":
-      return rec.label;
-    case "talk_time": {
-      const totals = {
-        teacher: rec.teacher_talk_seconds || 0,
-        student: rec.student_talk_seconds || 0,
-        silence: rec.silence_seconds || 0,
-      };
-      const pct = timers.percentages(totals);
-      const seconds = totals.teacher + totals.student + totals.silence;
-      return `Teacher ${pct.teacher}% · Students ${pct.student}% · Silence ${pct.silence}% (${timers.clock(seconds * 1000)})`;
-    }
-    case "student_prompt":
-      return rec.label ? `${rec.label} ${rec.text}` : rec.text;
-    default:
-      return rec.text || "";
-  }
-}
-
-function entryItem(rec, where, extra) {
-  const head = el(
-    "span",
-    { class: "entry-head" },
-    el("time", { datetime: rec.recorded_at }, timeOfDay(rec.recorded_at)),
-    ` · ${roomLabel(rec.classroom)} · ${KIND_LABELS[rec.kind] || rec.kind}`,
-  );
-  const badge = where ? el("span", { class: `entry-state entry-${where}` }, WHERE_LABELS[where]) : null;
-  const text = describe(rec);
-  return el(
-    "li",
-    { class: "entry" },
-    el("span", { class: "entry-top" }, head, badge),
-    text ? el("span", { class: "entry-text" }, text) : null,
-    ...(extra || []),
-  );
-}
+const view = entriesView({ kindLabels: KIND_LABELS, roomLabel, lookForText, retry, discard });
 
 function renderRecent() {
-  const items = [...state.entries.values()]
-    .sort((a, b) =>
-      b.rec.recorded_at < a.rec.recorded_at ? -1 : b.rec.recorded_at > a.rec.recorded_at ? 1 : b.rec.created - a.rec.created,
-    )
-    .slice(0, RECENT);
-  $("recent").replaceChildren(...items.map(({ rec, where }) => entryItem(rec, where)));
-  $("recent-empty").hidden = items.length > 0;
+  view.renderRecent(state.entries);
 }
 
 function renderRefused() {
-  const refused = entriesWhere("refused").sort((a, b) => b.refusedAt - a.refusedAt);
-  $("refused").hidden = !refused.length;
-  $("refused-list").replaceChildren(
-    ...refused.map((rec) =>
-      entryItem(rec, null, [
-        el("span", { class: "entry-message" }, `OpenDoors said: ${rec.message}`),
-        el(
-          "span",
-          { class: "entry-actions" },
-          el("button", { type: "button", onclick: () => retry(rec) }, "Try again"),
-          el("button", { type: "button", class: "danger", onclick: () => discard(rec) }, "Remove from this phone"),
-        ),
-      ]),
-    ),
-  );
+  view.renderRefused(entriesWhere("refused"));
 }
 
 function renderConflicts() {
-  $("conflicts").hidden = !state.conflicts.length;
-  $("conflict-list").replaceChildren(
-    ...state.conflicts
-      .slice(0, RECENT)
-      .map((note) =>
-        entryItem(note.mine, null, [
-          el("span", { class: "entry-kept" }, "Also kept: the version OpenDoors already had. Yours was sent again as a new entry."),
-        ]),
-      ),
-  );
+  view.renderConflicts(state.conflicts);
 }
 
 async function retry(rec) {
@@ -424,7 +338,7 @@ async function retry(rec) {
 
 async function discard(rec) {
   const ok = window.confirm(
-    `Remove this entry from this phone? It was never saved in OpenDoors.\n\n${KIND_LABELS[rec.kind] || rec.kind}: ${describe(rec)}`,
+    `Remove this entry from this phone? It was never saved in OpenDoors.\n\n${KIND_LABELS[rec.kind] || rec.kind}: ${describe(rec, lookForText)}`,
   );
   if (!ok) return;
   await state.store.apply([{ store: "refused", del: rec.id }]);
@@ -456,120 +370,14 @@ function renderAll() {
   renderConflicts();
 }
 
-/* ---------- the countdown (one per classroom) ---------- */
 
-function timerGet(room) {
-  return local.get(`timer:${room}`, timers.timerNew(MINUTES));
-}
+/* ---------- the countdown (timer.js) and talk time (talk.js), one per classroom ---------- */
 
-let wakeLock = null;
-async function keepAwake(on) {
-  try {
-    if (on && !wakeLock && navigator.wakeLock) wakeLock = await navigator.wakeLock.request("screen");
-    if (!on && wakeLock) {
-      await wakeLock.release();
-      wakeLock = null;
-    }
-  } catch (_e) {
-    wakeLock = null;
-  }
-}
-
-function renderTimer() {
-  if (state.classroom === null) return;
-  const now = Date.now();
-  const t = timerGet(state.classroom);
-  const left = timers.timerLeft(t, now);
-  if (t.since !== null && left <= 0) {
-    local.set(`timer:${state.classroom}`, { remaining: 0, since: null });
-    $("timer-announce").textContent = `Time is up in ${roomLabel(state.classroom)}.`;
-    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-    keepAwake(false);
-  }
-  $("countdown").textContent = timers.clock(left);
-  const toggle = $("timer-toggle");
-  toggle.textContent = timers.timerRunning(t, now) ? "Pause" : "Start";
-  toggle.disabled = left <= 0;
-  root.classList.toggle("time-up", left <= 0);
-}
-
-function timerToggle() {
-  const room = state.classroom;
-  if (room === null) return;
-  const t = timerGet(room);
-  const now = Date.now();
-  if (t.since !== null) {
-    local.set(`timer:${room}`, timers.timerPause(t, now));
-    keepAwake(false);
-  } else if (t.remaining > 0) {
-    local.set(`timer:${room}`, timers.timerStart(t, now));
-    $("timer-announce").textContent = "";
-    keepAwake(true);
-  }
-  renderTimer();
-}
-
-function timerReset() {
-  if (state.classroom === null) return;
-  local.set(`timer:${state.classroom}`, timers.timerNew(MINUTES));
-  $("timer-announce").textContent = "";
-  keepAwake(false);
-  renderTimer();
-}
-
-/* ---------- talk time (one tracker per classroom) ---------- */
-
-function talkGet(room) {
-  return local.get(`talk:${room}`, timers.talkNew());
-}
-
-function talkToggle(mode) {
-  const room = state.classroom;
-  if (room === null) return;
-  local.set(`talk:${room}`, timers.talkToggle(talkGet(room), mode, Date.now()));
-  renderTalk();
-}
-
-async function talkSave(room) {
-  const totals = timers.talkTotals(talkGet(room), Date.now());
-  const seconds = {
-    teacher_talk_seconds: Math.round(totals.teacher / 1000),
-    student_talk_seconds: Math.round(totals.student / 1000),
-    silence_seconds: Math.round(totals.silence / 1000),
-  };
-  local.remove(`talk:${room}`);
-  if (seconds.teacher_talk_seconds + seconds.student_talk_seconds + seconds.silence_seconds === 0) {
-    return null;
-  }
-  try {
-    return await record("talk_time", seconds, room);
-  } catch (error) {
-    local.set(`talk:${room}`, { mode: null, since: null, totals }); // keep the timing
-    throw error;
-  }
-}
-
-function renderTalk() {
-  const toggles = root.querySelectorAll("#tool .talk-toggle");
-  if (!toggles.length || state.classroom === null) return;
-  const t = talkGet(state.classroom);
-  const totals = timers.talkTotals(t, Date.now());
-  const sum = totals.teacher + totals.student + totals.silence;
-  const pct = timers.percentages(totals);
-  const shortNames = {};
-  for (const button of toggles) {
-    const mode = button.dataset.talk;
-    shortNames[mode] = button.dataset.short;
-    button.setAttribute("aria-pressed", String(t.mode === mode));
-    button.querySelector(".talk-pct").textContent = `${pct[mode]}%`;
-    button.querySelector(".talk-time").textContent = timers.clock(totals[mode]);
-  }
-  const parts = timers.TALK_MODES.map((mode) => `${shortNames[mode]} ${pct[mode]}%`);
-  for (const summary of root.querySelectorAll("#tool .talk-summary")) {
-    summary.textContent = `${parts.join(" · ")} · ${timers.clock(sum)} timed`;
-  }
-  for (const save of root.querySelectorAll("#tool [data-talk-save]")) save.disabled = sum < 500;
-}
+const classroomNow = () => state.classroom;
+const timer = countdown({ root, local, minutes: MINUTES, room: classroomNow, roomLabel });
+const talk = talkTracker({ root, local, room: classroomNow, record });
+const renderTimer = timer.render;
+const renderTalk = talk.render;
 
 /* ---------- the tool the server drew ---------- */
 
@@ -650,7 +458,7 @@ async function tap(button) {
 
 async function talkSaveNow() {
   try {
-    await talkSave(state.classroom);
+    await talk.save(state.classroom);
   } catch (error) {
     showProblem(`Not saved: ${error.message || error}`);
   }
@@ -663,7 +471,7 @@ function toolWire() {
     const button = event.target.closest("button");
     if (!button || !root.contains(button) || state.locked) return;
     if (button.dataset.record) tap(button);
-    else if (button.dataset.talk) talkToggle(button.dataset.talk);
+    else if (button.dataset.talk) talk.toggle(button.dataset.talk);
     else if ("talkSave" in button.dataset) talkSaveNow();
   });
   for (const room of rooms) {
@@ -675,9 +483,9 @@ async function chooseRoom(id) {
   const previous = state.classroom;
   if (previous === id) return;
   if (previous !== null) {
-    local.set(`timer:${previous}`, timers.timerPause(timerGet(previous), Date.now()));
+    timer.pause(previous);
     try {
-      await talkSave(previous); // talk time belongs to the classroom it was timed in
+      await talk.save(previous); // talk time belongs to the classroom it was timed in
     } catch (error) {
       showProblem(`Talk time not saved: ${error.message || error}`);
     }
@@ -698,141 +506,14 @@ function roomFirst() {
   return room.id;
 }
 
-/* ---------- offline readiness and storage ---------- */
+/* ---------- someone else signed in on this phone (lock.js) ---------- */
 
-function note(id, text) {
-  const node = $(id);
-  node.textContent = text;
-  node.hidden = !text;
-}
-
-function askWorker(worker, message) {
-  return new Promise((resolve, reject) => {
-    const channel = new MessageChannel();
-    const timer = setTimeout(() => reject(new Error("the service worker did not answer")), 30000);
-    channel.port1.onmessage = (event) => {
-      clearTimeout(timer);
-      resolve(event.data || {});
-    };
-    worker.postMessage(message, [channel.port2]);
-  });
-}
-
-/* Everything this page loaded from the site: its styles, this module and the modules it
-   imports (which no tag names), as the browser fetched them. */
-function shellUrls() {
-  const urls = new Set([location.pathname]);
-  const found = [
-    ...[...document.querySelectorAll("link[rel=stylesheet][href], script[src]")].map((n) => n.href || n.src),
-    ...performance.getEntriesByType("resource").map((entry) => entry.name),
-  ];
-  for (const raw of found) {
-    const url = new URL(raw, location.href);
-    if (url.origin === location.origin && url.pathname.startsWith("/static/")) urls.add(url.pathname + url.search);
-  }
-  return [...urls];
-}
-
-async function prepareOffline() {
-  if (!("serviceWorker" in navigator)) {
-    note("offline-note", "This browser cannot reopen this page without a connection: keep it open until your entries are sent.");
-    return;
-  }
-  try {
-    await navigator.serviceWorker.register(root.dataset.sw, { scope: "/visits/" });
-    const registration = await navigator.serviceWorker.ready;
-    const answer = await askWorker(registration.active, { type: "cache-shell", urls: shellUrls() });
-    if (answer.ok) {
-      root.dataset.offlineReady = "yes";
-      note("offline-note", "");
-    } else {
-      note("offline-note", "This page is not saved for offline use yet: open it once more with a connection.");
-    }
-  } catch (error) {
-    note("offline-note", `This page could not be saved for offline use (${error.message || error}).`);
-  }
-}
-
-async function askPersistence() {
-  if (!state.store.persistent) return;
-  if (!navigator.storage || typeof navigator.storage.persist !== "function") return;
-  try {
-    const granted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-    root.dataset.persisted = granted ? "yes" : "no";
-    if (!granted) {
-      note(
-        "storage-note",
-        "This browser may clear entries kept on this phone if it runs short of space: " +
-          "they are sent as soon as there is a connection.",
-      );
-    }
-  } catch (_e) {
-    /* not fatal: entries are still in IndexedDB */
-  }
-}
-
-async function openStore() {
-  const store = await storeOpen();
-  if (store) return store;
-  const box = $("storage-warning");
-  box.textContent =
-    "This browser cannot keep entries on this phone (private browsing may be on). " +
-    "What you capture is kept only while this page stays open, and sent when there is a connection. " +
-    "Do not close or reload this page until it says all entries are saved.";
-  box.hidden = false;
-  root.dataset.storage = "memory";
-  window.addEventListener("beforeunload", (event) => {
-    if (entriesWhere("outbox").length) {
-      event.preventDefault();
-      event.returnValue = "";
-    }
-  });
-  return new MemoryStore();
-}
-
-/* ---------- someone else signed in on this phone ---------- */
-
-function someoneElseSignedIn() {
-  let now = null;
-  try {
-    now = window.localStorage.getItem(SIGNED_IN_KEY);
-  } catch (_e) {
-    return false; // no localStorage: the server's "not_yours" answer still stops this page
-  }
-  return now !== null && now !== USER;
-}
-
-/* Stop for good: show nothing of this person's, send nothing. Their entries and drafts stay
-   on the phone under their id; the page made for whoever is signed in now is a reload away. */
 function lock() {
-  if (state.locked) return;
-  state.locked = true;
-  root.dataset.locked = "yes";
-  state.entries = new Map();
-  state.conflicts = [];
-  keepAwake(false);
-  for (const list of ["recent", "refused-list", "conflict-list"]) $(list).replaceChildren();
-  for (const field of root.querySelectorAll("textarea, input[type=text]")) field.value = ""; // drafts stay saved
-  for (const child of root.children) child.hidden = true;
-  root.append(
-    el(
-      "section",
-      { id: "signed-in-elsewhere", class: "capture-section", role: "alert" },
-      el("h1", {}, "Someone else is signed in"),
-      el(
-        "p",
-        {},
-        "This page was opened for someone who is no longer signed in on this phone. " +
-          "What they captured is not shown here and is not sent under anyone else's name: " +
-          "it stays on this phone until they sign in again and open this page.",
-      ),
-      el("p", {}, el("a", { href: location.pathname }, "Open this page for the person signed in now")),
-    ),
-  );
+  lockPage({ state, root, keepAwake });
 }
 
 function lockIfSomeoneElse() {
-  if (someoneElseSignedIn()) lock();
+  if (someoneElseSignedIn(USER)) lock();
 }
 
 /* ---------- start ---------- */
@@ -840,13 +521,10 @@ function lockIfSomeoneElse() {
 async function start() {
   // Another tab may say at any moment that someone else signed in; so may a page restored
   // from the back-forward cache, which heard nothing while it was away.
-  window.addEventListener("storage", (event) => {
-    if (event.key === SIGNED_IN_KEY || event.key === null) lockIfSomeoneElse();
-  });
-  window.addEventListener("pageshow", lockIfSomeoneElse);
+  lockWatch(lockIfSomeoneElse);
   lockIfSomeoneElse();
   if (state.locked) return;
-  state.store = await openStore();
+  state.store = await openStore({ root, waiting: () => entriesWhere("outbox").length });
   try {
     await loadLocal();
   } catch (error) {
@@ -863,8 +541,8 @@ async function start() {
   $("tool").hidden = false;
   root.dataset.ready = "yes";
 
-  $("timer-toggle").addEventListener("click", timerToggle);
-  $("timer-reset").addEventListener("click", timerReset);
+  $("timer-toggle").addEventListener("click", timer.toggle);
+  $("timer-reset").addEventListener("click", timer.reset);
   $("sync-now").addEventListener("click", () => sync("manual"));
   window.addEventListener("online", () => {
     state.failures = 0;
@@ -888,8 +566,8 @@ async function start() {
     renderTalk();
   }, 500);
 
-  askPersistence();
-  prepareOffline();
+  askPersistence({ store: state.store, root });
+  prepareOffline({ root });
   sync("start");
 }
 
