@@ -162,5 +162,5 @@ def evidence_list(request: AuthenticatedRequest, visit_id: int):
     visit = access.visit_for_participant(request.user, visit_id)
     rooms = list(access.classrooms_with_evidence_for(request.user, visit))
     evidence_reads_log(reader=request.user, classrooms=rooms, where="api")
-    entries = Evidence.objects.filter(classroom__in=rooms).select_related("author")
+    entries = access.evidence_visible_to(request.user, visit).select_related("author")
     return [entry_out(e) for e in entries]
