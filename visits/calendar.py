@@ -126,16 +126,7 @@ def visit_event(
 
 def _covers_only(visits: list[Visit], person: Person | None) -> bool:
     pk = getattr(person, "pk", None)
-    return (
-        pk is not None
-        and bool(visits)
-        and all(
-            any(seat.covered_by_id == pk for seat in v.observers.all())
-            and not any(room.host_id == pk for room in v.classrooms.all())
-            and not any(seat.person_id == pk for seat in v.observers.all())
-            for v in visits
-        )
-    )
+    return bool(visits) and all(v.part_of(pk) == "covering" for v in visits)
 
 
 def calendar_bytes(

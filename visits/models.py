@@ -36,6 +36,19 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle} · {self.date:%a %b %-d} · period {self.slot.period}"
 
+    def part_of(self, person_id: int | None) -> str | None:
+        """A person's part in the visit as it is now: "hosting", "observing", "covering" (a
+        colleague's class, no part in the visit's learning) or None. Reads the classrooms and
+        observers prefetched with the visit, when they were."""
+        if any(room.host_id == person_id for room in self.classrooms.all()):
+            return "hosting"
+        seats = self.observers.all()
+        if any(seat.person_id == person_id for seat in seats):
+            return "observing"
+        if person_id is not None and any(seat.covered_by_id == person_id for seat in seats):
+            return "covering"
+        return None
+
 
 class ClassroomsInVisit(models.Manager):
     """The classrooms a visit holds now: a host removed after capture is not among them."""

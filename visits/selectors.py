@@ -50,17 +50,14 @@ def upcoming_visits_for(person: Person, *, today: Date) -> list[MyVisit]:
     ).order_by("date", "slot__period__position")
     mine = []
     for visit in visits:
-        if any(room.host_id == person.pk for room in visit.classrooms.all()):
-            part = "hosting"
-        elif any(seat.person_id == person.pk for seat in visit.observers.all()):
-            part = "observing"
-        else:
-            seat = next(s for s in visit.observers.all() if s.covered_by_id == person.pk)
-            lesson = cover_lesson(visit, seat)
-            room = f", room {lesson.room}" if lesson.room else ""
-            mine.append(MyVisit(visit, "covering", cover=f"{lesson.section}{room}"))
+        part = visit.part_of(person.pk) or "covering"
+        if part != "covering":
+            mine.append(MyVisit(visit, part))
             continue
-        mine.append(MyVisit(visit, part))
+        seat = next(s for s in visit.observers.all() if s.covered_by_id == person.pk)
+        lesson = cover_lesson(visit, seat)
+        room = f", room {lesson.room}" if lesson.room else ""
+        mine.append(MyVisit(visit, part, cover=f"{lesson.section}{room}"))
     return mine
 
 

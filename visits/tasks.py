@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from opendoors.access import takes_part_in_visit
 from schools.models import Person
 
 from .calendar import calendar_bytes, cover_lesson, one_line
@@ -32,17 +31,14 @@ COVER_SUBJECTS = {
 
 
 def visit_email(visit: Visit, change: str, person: Person) -> EmailMessage:
-    covering = [seat for seat in visit.observers.all() if seat.covered_by_id == person.pk]
     released = change == "released"
     if released:
         # No longer in the visit (or no longer covering): nothing of it, only the time.
         context: dict[str, object] = {"headline": "You are no longer needed"}
-    elif covering and not takes_part_in_visit(person, visit):
+    elif visit.part_of(person.pk) == "covering":
         # Covering is not taking part: the class, the room and the time, nothing of the visit.
-        context = {
-            "headline": COVER_SUBJECTS[change],
-            "lesson": cover_lesson(visit, covering[0]),
-        }
+        seat = next(s for s in visit.observers.all() if s.covered_by_id == person.pk)
+        context = {"headline": COVER_SUBJECTS[change], "lesson": cover_lesson(visit, seat)}
     else:
         context = {"headline": SUBJECTS[change], "title": one_line(visit.cycle.title)}
     link = settings.OPENDOORS_SITE_URL + reverse("visits:detail", args=[visit.pk])
