@@ -33,6 +33,9 @@ class School(models.Model):
     new_teacher_years = models.PositiveSmallIntegerField(default=3)
     # Besides its teachers, who may cover a class during visits (e.g. assistants, a dean).
     cover_staff = models.ManyToManyField("schools.Person", blank=True, related_name="+")
+    # Who books substitute teachers: told whenever a visit needs one.
+    office_contact_name = models.CharField(max_length=200, blank=True)
+    office_contact_email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +48,14 @@ class Person(AbstractUser):
     """Anyone who signs in: teachers, coaches, principals, district leaders."""
 
     years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Chosen on the account page. Visits and covers stay on the home page and in the
+    # calendar feed whatever is chosen here.
+    email_visit_changes = models.BooleanField(
+        default=True, help_text="Visits I am in are scheduled, changed or cancelled."
+    )
+    email_reminders = models.BooleanField(
+        default=True, help_text="Reminders: pre-briefs to write, follow-ups to answer."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
