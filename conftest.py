@@ -8,6 +8,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache: sign-in throttling counts attempts there, and the
+    attempts of earlier tests must not lock out a later test's sign-in (429)."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
 class Personas:
     """Everyone a page must answer correctly: see `personas` below."""
 

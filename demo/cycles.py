@@ -1,7 +1,11 @@
 """The demo's five cycles at Lincoln, one per structure, each at a different stage.
 
 Visits are placed through the same service and rules as the pages, in real slots
-of the demo master schedule, without emailing anyone.
+of the demo master schedule, without emailing anyone. No stage is set by hand: each
+follows from what happened (`inquiry.stages.stage_due`): the round's visits are next week
+(scheduled), the lab has none yet (planning), the micro-observations were last week and
+wait for their debriefs (debriefing), the swap day was debriefed two weeks ago (following
+up) and the learning walk's follow-up window is over (closed).
 """
 
 import uuid
@@ -10,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 
 from growth.services import follow_up_answer, goal_set
-from inquiry.models import Cycle, Stage
+from inquiry.models import Cycle
 from inquiry.services import cycle_start, look_for_add, participants_set, pre_brief_save
 from inquiry.structures import Structure
 from schools.models import Meeting, Person, School, Slot, Unavailability
@@ -71,7 +75,6 @@ def _round(school: School, coach: Person, principal: Person, today: date) -> Non
         "is_high_leverage",
     ):
         setattr(cycle, name, True)
-    cycle.stage = Stage.SCHEDULED
     cycle.save()
     for text, kind in ROUNDS_LOOK_FORS:
         look_for_add(cycle=cycle, text=text, kind=kind)
@@ -119,11 +122,10 @@ def _lab(school: School, coach: Person, host: Person, today: date) -> None:
     )
 
 
-def _pairs(school, coach, structure, title, stage, weeks, today) -> None:
-    """Pair visits (swap day, micro-observations): an observer free in a colleague's lesson."""
+def _pairs(school, coach, structure, title, weeks, today, *, debriefed: bool = False) -> None:
+    """Pair visits (swap day, micro-observations): an observer free in a colleague's lesson;
+    a debriefed pair has written its takeaways and its observer set a goal."""
     cycle = cycle_start(school=school, structure=structure, title=title, by=coach)
-    cycle.stage = stage
-    cycle.save(update_fields=["stage"])
     look_for_add(cycle=cycle, text="Students ask open questions", kind="oral")
     slot = _slot(school, "Tue", "4")
     teaching = _teaching(slot)
@@ -131,8 +133,8 @@ def _pairs(school, coach, structure, title, stage, weeks, today) -> None:
     hosts = [m.teacher for m in list(teaching.values())[:2]]
     observers = free[3:5]
     participants_set(cycle=cycle, observers=observers, hosts=hosts, facilitators=[coach])
-    for host, observer in zip(hosts, observers, strict=True):
-        visit_schedule(
+    for n, (host, observer) in enumerate(zip(hosts, observers, strict=True)):
+        visit = visit_schedule(
             cycle=cycle,
             plan=VisitPlan(
                 date=_monday(weeks, today) + timedelta(days=1),
@@ -141,6 +143,22 @@ def _pairs(school, coach, structure, title, stage, weeks, today) -> None:
                 observers=[ObserverPlan(observer)],
             ),
             notify=False,
+        )
+        if not debriefed:
+            continue
+        Debrief.objects.create(
+            visit=visit,
+            takeaways="Students asked more open questions once the task had two right answers.",
+            team_next_step="Try a “two right answers” task in my own class next week.",
+        )
+        # One goal shared with the facilitator, one kept private: the board counts only the first.
+        goal_set(
+            person=observer,
+            cycle=cycle,
+            visit=visit,
+            text="Plan one task a week with two right answers and ask students to compare them.",
+            try_by=visit.date + timedelta(days=7),
+            shared_with_facilitators=n == 0,
         )
 
 
@@ -151,7 +169,6 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
         title="Cross-grade learning walk: student talk",
         by=coach,
     )
-    cycle.stage = Stage.CLOSED
     cycle.initiative = "Academic discourse, school-wide"
     cycle.save()
     slot = _slot(school, "Thu", "5")
@@ -164,7 +181,8 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
     visit = visit_schedule(
         cycle=cycle,
         plan=VisitPlan(
-            date=_monday(-3, today) + timedelta(days=3),
+            # Over three weeks ago: its follow-up window is over, so the walk is closed.
+            date=_monday(-5, today) + timedelta(days=3),
             slot=slot,
             classrooms=[(host, teaching[host.pk].section) for host in hosts],
             observers=[ObserverPlan(p) for p in observers],
@@ -251,16 +269,6 @@ def demo_cycles_load(school: School, *, today: date) -> None:
     principal = Person.objects.get(username="principal")
     _round(school, coach, principal, today)
     _lab(school, coach, Person.objects.get(username="teacher1"), today)
-    _pairs(
-        school, coach, Structure.SWAP, "Grade 6 coverage swap day", Stage.FOLLOWING_UP, -2, today
-    )
-    _pairs(
-        school,
-        coach,
-        Structure.MICRO,
-        "Micro-observations: questioning patterns",
-        Stage.DEBRIEFING,
-        -1,
-        today,
-    )
+    _pairs(school, coach, Structure.SWAP, "Grade 6 coverage swap day", -2, today, debriefed=True)
+    _pairs(school, coach, Structure.MICRO, "Micro-observations: questioning patterns", -1, today)
     _walk(school, coach, principal, today)

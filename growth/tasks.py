@@ -1,4 +1,5 @@
-"""Follow-up reminders, sent by the task worker on the day a check-in is due.
+"""Follow-up reminders, sent by the task worker on the day a check-in is due, to those who
+want reminders (`Person.email_reminders`).
 
 The email is written in templates/growth/email/ (`follow_up_reminder.txt` and its subject).
 """
@@ -35,7 +36,11 @@ def follow_up_remind(follow_up_id: int) -> bool:
         .filter(pk=follow_up_id, answered_at__isnull=True, reminded_at__isnull=True)
         .first()
     )
-    if follow_up is None or not follow_up.goal.person.email:
+    if follow_up is None:
+        return False
+    person = follow_up.goal.person
+    # The check-in stays on the person's home page; only the email is theirs to turn off.
+    if not person.email or not person.email_reminders:
         return False
     send_mail(
         # A title with a newline would be a header injection: Django refuses to send it.
@@ -46,7 +51,7 @@ def follow_up_remind(follow_up_id: int) -> bool:
         ),
         message=reminder_text(follow_up),
         from_email=None,
-        recipient_list=[follow_up.goal.person.email],
+        recipient_list=[person.email],
     )
     FollowUp.objects.filter(pk=follow_up.pk).update(reminded_at=timezone.now())
     return True

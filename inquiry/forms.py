@@ -9,20 +9,26 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
 from opendoors.fields import IdChoiceField, IdsChoiceField
+from opendoors.forms import TouchedFieldsMixin
 from opendoors.uploads import kinds_described, upload_check
 from schools.models import Person
 
-from .evidence_tool import tool_clean
-from .models import Cycle, LookFor, PreBrief
+from .models import Cycle, LookFor, LookForKind, ParticipantRole, PreBrief, Stage
 from .structures import PRESETS, EvidencePart, Structure
 
 
-class CycleStartForm(forms.Form):
+class CycleStartForm(TouchedFieldsMixin, forms.Form):
     structure = forms.ChoiceField(
         choices=Structure.choices, widget=forms.RadioSelect, label="Structure"
     )
     title = forms.CharField(
         max_length=200, label="Title", help_text="e.g. “Grade 7 math rounds: student discourse”"
+    )
+    problem_of_practice = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Problem of practice (optional)",
+        help_text="You can write or change it on the Focus page.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -43,7 +49,7 @@ DATA_FILE_EXTENSIONS = (".csv", ".xlsx", ".pdf", ".png", ".jpg", ".jpeg")
 DATA_FILE_MAX_BYTES = 10 * 1024 * 1024
 
 
-class FocusForm(forms.ModelForm):
+class FocusForm(TouchedFieldsMixin, forms.ModelForm):
     """The problem of practice with its five criteria beside it, and the theory of action.
 
     The data file is only taken in the kinds the page names, checked by content; a replaced
@@ -113,12 +119,26 @@ class FocusForm(forms.ModelForm):
         return cycle
 
 
+STAGE_CHOICES = [("", "Follow the steps (the stage moves by itself)"), *Stage.choices]
+
+
 class SettingsForm(forms.ModelForm):
+    # Blank: the stage follows the steps (inquiry.stages); a stage chosen here stays until
+    # the facilitator chooses "Follow the steps" again.
+    stage_by_hand = forms.ChoiceField(
+        required=False,
+        label="Stage",
+        choices=STAGE_CHOICES,
+        help_text="The stage moves by itself as visits are published, held and debriefed and "
+        "follow-ups come due. Choose a stage to set it by hand; it then stays until you choose "
+        "“Follow the steps” again.",
+    )
+
     class Meta:
         model = Cycle
         fields = [
             "title",
-            "stage",
+            "stage_by_hand",
             "grouping",
             "visit_minutes",
             "debrief_timing",
@@ -142,12 +162,33 @@ class SettingsForm(forms.ModelForm):
         return minutes
 
 
+class StageForm(forms.Form):
+    """The cycle overview's stage control: a stage set by hand, or "" to follow the steps."""
+
+    stage = forms.ChoiceField(required=False, choices=STAGE_CHOICES, label="Stage, set by hand")
+
+
 class LookForForm(forms.ModelForm):
+    """A look-for's words and kind: to add one, or to change one in place.
+
+    The kind is a required choice between the two kinds, starting on "oral" (what the seeds
+    list first), never on a blank "---------". `position` is only posted by "Undo" after a
+    removal, to put the look-for back where it was."""
+
+    kind = forms.ChoiceField(
+        choices=LookForKind.choices,
+        widget=forms.RadioSelect,
+        initial=LookForKind.ORAL,
+        label="Kind",
+    )
+    position = forms.IntegerField(
+        min_value=0, max_value=10_000, required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = LookFor
         fields = ["text", "kind"]
         labels = {"text": "What would you see or hear students do, say or think?"}
-        widgets = {"kind": forms.RadioSelect}
 
     def clean_text(self):
         return self.cleaned_data["text"].strip()
@@ -173,60 +214,6 @@ class MergeForm(forms.Form):
         keep, others = cleaned.get("keep"), cleaned.get("others")
         if keep and others is not None and not [o for o in others if o != keep]:
             raise forms.ValidationError("Choose at least one other look-for to fold in.")
-        return cleaned
-
-
-class EvidenceToolForm(forms.Form):
-    """One fieldset per part: include it, its place, and its labels or prompts."""
-
-    def __init__(self, *args, tool: list[dict], **kwargs):
-        super().__init__(*args, **kwargs)
-        current = {part["kind"]: (i, part) for i, part in enumerate(tool)}
-        for kind, label in EvidencePart.choices:
-            position, _ = current.get(kind, (len(EvidencePart.choices), {}))
-            self.fields[f"{kind}_on"] = forms.BooleanField(
-                required=False, label=f"Include: {label}", initial=kind in current
-            )
-            self.fields[f"{kind}_order"] = forms.IntegerField(
-                min_value=1, max_value=20, initial=position + 1, label="Place in the tool"
-            )
-        tally = current.get(EvidencePart.TALLY, (0, {}))[1]
-        self.fields["tally_title"] = forms.CharField(
-            max_length=60, required=False, label="Tally title", initial=tally.get("title", "")
-        )
-        self.fields["tally_labels"] = forms.CharField(
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            label="Tally labels, one per line",
-            initial="\n".join(tally.get("labels", [])),
-        )
-        prompts = current.get(EvidencePart.STUDENT_PROMPTS, (0, {}))[1]
-        self.fields["student_prompts"] = forms.CharField(
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            label="Prompts about students, one per line",
-            initial="\n".join(prompts.get("prompts", [])),
-        )
-
-    def parts(self) -> list[tuple[str, str]]:
-        return [(kind, label) for kind, label in EvidencePart.choices]
-
-    def clean(self):
-        cleaned = super().clean()
-        chosen = [
-            (cleaned.get(f"{kind}_order") or 99, kind)
-            for kind in EvidencePart.values
-            if cleaned.get(f"{kind}_on")
-        ]
-        parts = []
-        for _, kind in sorted(chosen):
-            part = {"kind": kind}
-            if kind == EvidencePart.TALLY:
-                part |= {"title": cleaned.get("tally_title"), "labels": cleaned.get("tally_labels")}
-            if kind == EvidencePart.STUDENT_PROMPTS:
-                part["prompts"] = cleaned.get("student_prompts", "")
-            parts.append(part)
-        cleaned["tool"] = tool_clean(parts)
         return cleaned
 
 
@@ -269,9 +256,102 @@ class PreBriefForm(forms.ModelForm):
 
 
 class LookForChangeForm(forms.Form):
-    """One change to one look-for: move it up or down, retire it or bring it back."""
+    """One change to one look-for: move it up or down, remove it (retire it, if evidence was
+    recorded against it), retire it or bring it back."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("up", "down", "retire", "restore")],
-        error_messages={"invalid_choice": "Choose up, down, retire or restore."},
+        choices=[(a, a) for a in ("up", "down", "remove", "retire", "restore")],
+        error_messages={"invalid_choice": "Choose up, down, remove, retire or restore."},
     )
+
+
+class ToolPartForm(forms.Form):
+    """One change to the evidence tool's parts, in place: add a part, save its labels or
+    prompts, move it, remove it, or put a removed part back ("Undo")."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("add", "save", "up", "down", "remove", "restore")],
+        error_messages={"invalid_choice": "Choose add, save, up, down, remove or restore."},
+    )
+    index = forms.IntegerField(min_value=0, max_value=50, required=False)
+    kind = forms.ChoiceField(choices=EvidencePart.choices, required=False)
+    title = forms.CharField(max_length=60, required=False, label="Tally title")
+    labels = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Tally labels, one per line",
+    )
+    prompts = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Prompts about students, one per line",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action in {"add", "restore"} and not cleaned.get("kind"):
+            raise forms.ValidationError("Choose which part to add.")
+        if action in {"save", "up", "down", "remove", "restore"} and cleaned.get("index") is None:
+            raise forms.ValidationError("Choose a part of the tool.")
+        return cleaned
+
+    def part(self) -> dict:
+        """The part as posted, for `part_clean` to check (it keeps only what its kind uses;
+        saving a part keeps the kind it has)."""
+        return {
+            name: self.cleaned_data.get(name) for name in ("kind", "title", "labels", "prompts")
+        }
+
+
+class PersonPartForm(forms.Form):
+    """One person's part switched on or off in place: "Eli observes", pressed or not."""
+
+    person = IdChoiceField(queryset=Person.objects.none())
+    role = forms.ChoiceField(choices=ParticipantRole.choices)
+    on = forms.BooleanField(required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(IdChoiceField, self.fields["person"]).queryset = staff
+
+
+class PeopleFilterForm(forms.Form):
+    """The People page's filters, read from the query string (all optional)."""
+
+    q = forms.CharField(max_length=100, required=False, label="Name")
+    subject = forms.ChoiceField(required=False, label="Subject")
+    grade = forms.ChoiceField(required=False, label="Grade")
+    experience = forms.ChoiceField(
+        required=False,
+        label="Experience",
+        choices=[("", "Anyone"), ("new", "New teachers"), ("experienced", "Experienced")],
+    )
+    free = forms.ChoiceField(required=False, label="Free in")
+    part = forms.ChoiceField(
+        required=False,
+        label="Part in this cycle",
+        choices=[("", "Anyone"), ("in", "In this cycle"), *ParticipantRole.choices],
+    )
+
+    def __init__(self, *args, subjects: list[str], grades: list[str], slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["subject"]).choices = [("", "Any subject")] + [
+            (s, s) for s in subjects
+        ]
+        cast(forms.ChoiceField, self.fields["grade"]).choices = [("", "Any grade")] + [
+            (g, g) for g in grades
+        ]
+        cast(forms.ChoiceField, self.fields["free"]).choices = [("", "Any period")] + [
+            (str(slot.pk), str(slot)) for slot in slots
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters; anything that does not parse is ignored, never an error page."""
+        if self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if v}
+        return {
+            name: value
+            for name, value in self.data.items()
+            if name in self.fields and name not in self.errors and value
+        }

@@ -41,7 +41,9 @@ class Cycle(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="cycles")
     title = models.CharField(max_length=200)
     structure = models.CharField(max_length=20, choices=Structure.choices)
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PLANNING)
+    # The stage follows the steps by itself (`inquiry.stages.stage_of`, computed from facts on
+    # read); a facilitator may set it by hand, and it then stays here until they clear it.
+    stage_by_hand = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,13 +1,16 @@
-"""Reads for cycle pages: the overview a participant sees, lists, and the school's staff."""
+"""Reads for cycle pages: the overview a participant sees, lists, the school's staff with
+their subjects, grades and free periods, and the rows of the planning pages' in-place lists."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from schools.models import Person, School
+from schools.models import Person, School, Slot
+from schools.selectors import schedule_grid
 
-from .models import Cycle, ParticipantRole
+from .models import Cycle, LookFor, ParticipantRole
+from .structures import EvidencePart
 
 if TYPE_CHECKING:
     # Imported where used at run time: growth's models build on this app's.
@@ -133,3 +136,129 @@ def cycle_overview(*, cycle: Cycle, viewer: Person) -> dict[str, Any]:
         ),
         "viewer_hosts": viewer in by_role[ParticipantRole.HOST],
     }
+
+
+@dataclass
+class Row:
+    """One row of an in-place list: an item, or the "Undo" line left where one was removed."""
+
+    item: Any = None
+    undo: Any = None
+
+
+def look_for_rows(cycle: Cycle, *, removed: Any = None) -> tuple[list[Row], list[LookFor]]:
+    """The look-fors in use, in order, with the "Undo" line where `removed` was (a
+    services.Removed), and the retired ones (merged ones say into which)."""
+    look_fors = list(cycle.look_fors.select_related("merged_into"))
+    active = [lf for lf in look_fors if not lf.retired]
+    retired = [
+        lf for lf in look_fors if lf.retired and not (removed and removed.retired_id == lf.pk)
+    ]
+    rows = [Row(item=lf) for lf in active]
+    if removed is not None:
+        at = next((i for i, lf in enumerate(active) if lf.position >= removed.position), None)
+        rows.insert(len(rows) if at is None else at, Row(undo=removed))
+    return rows, retired
+
+
+@dataclass
+class ToolRow:
+    index: int
+    kind: str
+    label: str
+    part: dict[str, Any]
+
+    @property
+    def lines(self) -> str:
+        """A tally's labels or a part's prompts, one per line, as the form edits them."""
+        return "\n".join(self.part.get("labels") or self.part.get("prompts") or [])
+
+
+def tool_rows(tool: list[dict[str, Any]]) -> tuple[list[ToolRow], list[tuple[str, str]]]:
+    """The tool's parts in order, and the parts it could still take (each part once)."""
+    labels = dict(EvidencePart.choices)
+    rows = [
+        ToolRow(index, part["kind"], labels.get(part["kind"], part["kind"]), part)
+        for index, part in enumerate(tool)
+    ]
+    have = {row.kind for row in rows}
+    return rows, [(kind, label) for kind, label in EvidencePart.choices if kind not in have]
+
+
+@dataclass
+class StaffMember:
+    """One person on the People page: what they teach this term, their experience, when
+    they are free, and their parts in the cycle."""
+
+    person: Person
+    subjects: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    free: list[Slot] = field(default_factory=list)
+    teaches: bool = False  # has lessons in the current term (else "free" means nothing)
+    is_new: bool = False
+    parts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class StaffList:
+    members: list[StaffMember]
+    subjects: list[str]
+    grades: list[str]
+    slots: list[Slot]
+    new_years: int  # School.new_teacher_years: this many years or fewer is "new"
+
+
+def _matches(member: StaffMember, filters: dict[str, str], new_years: int) -> bool:
+    name = filters.get("q", "").casefold()
+    if name and name not in f"{member.person} {member.person.username}".casefold():
+        return False
+    if filters.get("subject") and filters["subject"] not in member.subjects:
+        return False
+    if filters.get("grade") and filters["grade"] not in member.grades:
+        return False
+    experience = filters.get("experience")
+    years = member.person.years_of_experience
+    if experience == "new" and not member.is_new:
+        return False
+    if experience == "experienced" and (years is None or years <= new_years):
+        return False
+    if filters.get("free") and not any(str(s.pk) == filters["free"] for s in member.free):
+        return False
+    part = filters.get("part")
+    if part == "in" and not member.parts:
+        return False
+    return not part or part == "in" or part in member.parts
+
+
+def staff_for_cycle(cycle: Cycle) -> StaffList:
+    """The school's staff for the People page. Subjects, grades and free periods
+    come from the master-schedule grid (`schools.selectors.schedule_grid`: free = no lesson
+    and no duty in that period this week); a fixed number of queries, however many staff."""
+    school = cycle.school
+    grid = schedule_grid(school=school)
+    parts: dict[int, set[str]] = {}
+    for person_id, role in cycle.participants.values_list("person_id", "role"):
+        parts.setdefault(person_id, set()).add(role)
+    rows = {row.teacher.pk: row for row in grid.rows}
+    members = []
+    for person in school_staff(school):
+        member = StaffMember(person=person, parts=parts.get(person.pk, set()))
+        years = person.years_of_experience
+        member.is_new = years is not None and years <= school.new_teacher_years
+        row = rows.get(person.pk)
+        if row is not None:
+            sections = {m.section for cell in row.cells for m in cell.meetings}
+            member.teaches = bool(sections)
+            member.subjects = sorted({s.subject for s in sections if s.subject})
+            member.grades = sorted(
+                {g for s in sections for g in s.grades}, key=lambda g: (len(g), g)
+            )
+            if member.teaches:
+                member.free = [s for s, c in zip(grid.slots, row.cells, strict=True) if c.is_free]
+        members.append(member)
+    return StaffList(members, grid.subjects, grid.grades, grid.slots, school.new_teacher_years)
+
+
+def staff_matching(staff: StaffList, filters: dict[str, str]) -> list[StaffMember]:
+    """The staff that every filter chosen on the People page lets through."""
+    return [m for m in staff.members if _matches(m, filters, staff.new_years)]

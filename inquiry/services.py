@@ -1,23 +1,32 @@
-"""Writes to a cycle of inquiry: starting it, its look-fors, its people and pre-briefs."""
+"""Writes to a cycle of inquiry: starting it, its look-fors, its evidence tool's parts, its
+people and pre-briefs."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
+from opendoors import access
 from schools.models import Person, School
 
-from .models import Cycle, LookFor, Participant, ParticipantRole, PreBrief
+from .evidence_tool import part_clean, tool_clean
+from .models import Cycle, LookFor, Participant, ParticipantRole, PreBrief, Stage
 from .structures import PRESETS, default_tool
 
 
 @transaction.atomic
-def cycle_start(*, school: School, structure: str, title: str, by: Person) -> Cycle:
+def cycle_start(
+    *, school: School, structure: str, title: str, by: Person, problem_of_practice: str = ""
+) -> Cycle:
     """A new cycle with its structure's preset; whoever starts it facilitates it."""
     preset = PRESETS[structure]
     cycle = Cycle.objects.create(
         school=school,
         title=title,
+        problem_of_practice=problem_of_practice.strip(),
         structure=structure,
         created_by=by,
         grouping=preset.grouping,
@@ -33,20 +42,33 @@ def cycle_start(*, school: School, structure: str, title: str, by: Person) -> Cy
     return cycle
 
 
-def look_for_add(*, cycle: Cycle, text: str, kind: str) -> LookFor:
-    last = cycle.look_fors.aggregate(last=Max("position"))["last"]
-    return LookFor.objects.create(
-        cycle=cycle, text=text.strip(), kind=kind, position=0 if last is None else last + 1
-    )
+@transaction.atomic
+def look_for_add(*, cycle: Cycle, text: str, kind: str, position: int | None = None) -> LookFor:
+    """A new look-for at the end, or at `position` (putting a removed one back where it was:
+    those at that place and after move down one)."""
+    if position is None:
+        last = cycle.look_fors.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
+    else:
+        cycle.look_fors.filter(position__gte=position).update(position=F("position") + 1)
+    return LookFor.objects.create(cycle=cycle, text=text.strip(), kind=kind, position=position)
+
+
+def look_for_change(*, look_for: LookFor, text: str, kind: str) -> LookFor:
+    look_for.text, look_for.kind = text.strip(), kind
+    look_for.save(update_fields=["text", "kind"])
+    return look_for
 
 
 @transaction.atomic
 def look_for_move(*, look_for: LookFor, step: int) -> None:
-    """Move a look-for one place up (-1) or down (+1) among the cycle's look-fors."""
-    ordered = list(look_for.cycle.look_fors.select_for_update())
+    """Move a look-for one place up (-1) or down (+1) among those in use (or among the
+    retired ones): a retired look-for, not shown among them, is never stepped over."""
+    siblings = look_for.cycle.look_fors.select_for_update()
+    ordered = list(siblings.order_by("retired", "position", "id"))
     index = ordered.index(look_for)
     target = index + step
-    if 0 <= target < len(ordered):
+    if 0 <= target < len(ordered) and ordered[target].retired == look_for.retired:
         ordered[index], ordered[target] = ordered[target], ordered[index]
     for position, item in enumerate(ordered):
         item.position = position
@@ -56,6 +78,29 @@ def look_for_move(*, look_for: LookFor, step: int) -> None:
 def look_for_retire(*, look_for: LookFor, retired: bool = True) -> None:
     look_for.retired = retired
     look_for.save(update_fields=["retired"])
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What "Undo" needs after a look-for is removed: it was retired (kept, as evidence was
+    recorded against it or others were merged into it) or deleted (it comes back as new)."""
+
+    text: str
+    kind: str
+    position: int
+    retired_id: int | None  # the look-for kept retired; None when it was deleted
+
+
+@transaction.atomic
+def look_for_remove(*, look_for: LookFor) -> Removed:
+    """Delete a look-for nobody has used yet; retire one that evidence was recorded against
+    (or that others were merged into), so the evidence keeps its look-for."""
+    removed = Removed(look_for.text, look_for.kind, look_for.position, None)
+    if access.look_for_has_evidence(look_for) or look_for.merged.exists():
+        look_for_retire(look_for=look_for)
+        return Removed(look_for.text, look_for.kind, look_for.position, look_for.pk)
+    look_for.delete()
+    return removed
 
 
 @transaction.atomic
@@ -71,6 +116,79 @@ def look_for_merge(*, keep: LookFor, others: Iterable[LookFor], text: str = "") 
         keep.text = text.strip()
         keep.save(update_fields=["text"])
     return keep
+
+
+def _tool_locked(cycle: Cycle) -> list[dict[str, Any]]:
+    """The cycle's tool as saved now, the cycle row held until the change is saved (two
+    facilitators editing parts at once do not overwrite each other)."""
+    return list(Cycle.objects.select_for_update().get(pk=cycle.pk).evidence_tool)
+
+
+def _tool_save(cycle: Cycle, tool: list[dict[str, Any]]) -> None:
+    cycle.evidence_tool = tool_clean(tool)
+    cycle.save(update_fields=["evidence_tool"])
+
+
+@transaction.atomic
+def tool_part_add(*, cycle: Cycle, part: dict[str, Any], index: int | None = None) -> None:
+    """Add a part at the end (or back at `index`, undoing a removal). A tool has each part
+    once: adding one it has already does nothing."""
+    tool = _tool_locked(cycle)
+    clean = part_clean(part)
+    if any(p.get("kind") == clean["kind"] for p in tool):
+        raise ValidationError("The tool already has this part.")
+    tool.insert(len(tool) if index is None else min(index, len(tool)), clean)
+    _tool_save(cycle, tool)
+
+
+@transaction.atomic
+def tool_part_change(*, cycle: Cycle, index: int, part: dict[str, Any]) -> None:
+    """Save a part's labels or prompts (its kind stays)."""
+    tool = _tool_locked(cycle)
+    if not 0 <= index < len(tool):
+        raise ValidationError("That part is no longer in the tool.")
+    tool[index] = part_clean({**part, "kind": tool[index].get("kind")})
+    _tool_save(cycle, tool)
+
+
+@transaction.atomic
+def tool_part_move(*, cycle: Cycle, index: int, step: int) -> None:
+    tool = _tool_locked(cycle)
+    target = index + step
+    if 0 <= index < len(tool) and 0 <= target < len(tool):
+        tool[index], tool[target] = tool[target], tool[index]
+        _tool_save(cycle, tool)
+
+
+@transaction.atomic
+def tool_part_remove(*, cycle: Cycle, index: int) -> dict[str, Any]:
+    """Take a part out of the tool; returns it, for "Undo". The last part stays: observers
+    need something to record with."""
+    tool = _tool_locked(cycle)
+    if not 0 <= index < len(tool):
+        raise ValidationError("That part is no longer in the tool.")
+    if len(tool) == 1:
+        raise ValidationError("An evidence tool needs at least one part: add another first.")
+    removed = tool.pop(index)
+    _tool_save(cycle, tool)
+    return removed
+
+
+@transaction.atomic
+def participant_part_set(*, cycle: Cycle, person: Person, role: str, on: bool) -> None:
+    """Give a person a part in the cycle or take it away; the cycle keeps a facilitator."""
+    Cycle.objects.select_for_update().get(pk=cycle.pk)
+    parts = cycle.participants.filter(person=person, role=role)
+    if on:
+        if not parts.exists():
+            Participant.objects.create(cycle=cycle, person=person, role=role)
+        return
+    if (
+        role == ParticipantRole.FACILITATOR
+        and not cycle.participants.filter(role=role).exclude(person=person).exists()
+    ):
+        raise ValidationError("A cycle keeps at least one facilitator: add another one first.")
+    parts.delete()
 
 
 @transaction.atomic
@@ -110,3 +228,12 @@ def pre_brief_save(
         },
     )
     return pre_brief
+
+
+def stage_set_by_hand(*, cycle: Cycle, stage: str) -> None:
+    """The facilitator sets the cycle's stage by hand (it then stays), or with "" lets it
+    follow the steps again (inquiry.stages)."""
+    if stage and stage not in Stage.values:
+        raise ValueError(f"Not a stage: {stage!r}")
+    cycle.stage_by_hand = stage
+    cycle.save(update_fields=["stage_by_hand"])

@@ -134,6 +134,10 @@ class Preset:
     debrief_protocol: tuple[ProtocolStep, ...]
     patterns_where: str  # ACROSS_CLASSROOMS or IN_THIS_CLASSROOM
     hosting: str  # how the facilitator picks hosts
+    # The debrief's words: who it is for (a group across classrooms, or one observer and one
+    # host) and what its one next step is called.
+    debrief_lede: str
+    next_step_label: str
 
 
 PRESETS: dict[str, Preset] = {
@@ -160,6 +164,9 @@ PRESETS: dict[str, Preset] = {
         debrief_protocol=DESCRIBE_TO_NEXT_LEVEL,
         patterns_where=ACROSS_CLASSROOMS,
         hosting=ROTATING_HOSTS,
+        debrief_lede="Patterns and trends across classrooms in what students did and said: "
+        "never commentary on one teacher.",
+        next_step_label="Our team's next step",
     ),
     Structure.LAB: Preset(
         grouping=Grouping.GROUP,
@@ -183,6 +190,9 @@ PRESETS: dict[str, Preset] = {
         debrief_protocol=WHAT_SO_WHAT,
         patterns_where=IN_THIS_CLASSROOM,
         hosting=VOLUNTEER_HOST,
+        debrief_lede="What students did and said in this lesson, for the group to think about "
+        "together: evidence, never a rating of the host.",
+        next_step_label="The group's next step",
     ),
     Structure.SWAP: Preset(
         grouping=Grouping.PAIR,
@@ -202,6 +212,9 @@ PRESETS: dict[str, Preset] = {
         debrief_protocol=WHAT_SO_WHAT,
         patterns_where=IN_THIS_CLASSROOM,
         hosting=ROTATING_HOSTS,
+        debrief_lede="What students did and said in the classroom you visited, to reflect on: "
+        "evidence, never a rating of your colleague.",
+        next_step_label="What I will take back to my team",
     ),
     Structure.MICRO: Preset(
         grouping=Grouping.PAIR,
@@ -221,6 +234,9 @@ PRESETS: dict[str, Preset] = {
         debrief_protocol=WHAT_SO_WHAT,
         patterns_where=IN_THIS_CLASSROOM,
         hosting=ROTATING_HOSTS,
+        debrief_lede="What students did and said in this classroom, for the observer and the "
+        "host to talk over one to one: evidence, never a rating.",
+        next_step_label="Our next step",
     ),
     Structure.WALK: Preset(
         grouping=Grouping.GROUP,
@@ -240,6 +256,9 @@ PRESETS: dict[str, Preset] = {
         debrief_protocol=STUDENT_EXPERIENCE,
         patterns_where=ACROSS_CLASSROOMS,
         hosting=ROTATING_HOSTS,
+        debrief_lede="Patterns across classrooms in what students did, said and thought: never "
+        "commentary on one teacher.",
+        next_step_label="Our team's next step",
     ),
 }
 

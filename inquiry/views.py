@@ -3,34 +3,48 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opendoors import access
+from opendoors.forms import touched_fields
 from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
 from opendoors.uploads import attachment
 
 from . import forms, services
+from .board import facilitator_board
 from .evidence_tool import tool_drawn
-from .models import LookFor, ParticipantRole, PreBrief
+from .models import PreBrief, Stage
 from .selectors import (
     cycle_overview,
     cycles_for_school_page,
     earlier_follow_ups,
     goals_of_cycle,
-    school_staff,
 )
-from .structures import EvidencePart, default_tool
+from .stages import cycle_stage, stage_facts, stage_shown
+from .takeaways import goal_summary, takeaways_for
 
 
 @require_GET
 @login_required
 def cycle_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_viewer(request.user, slug)
+    now = timezone.now()
+    # "My cycles": the board of those the person facilitates, then the others they are in.
+    board = facilitator_board(request.user, now=now, school=school)
+    on_board = {card.cycle.pk for card in [*board.open, *board.closed]}
+    others = [
+        c
+        for c in cycles_for_school_page(access.cycles_visible_to(request.user), school)
+        if c.pk not in on_board
+    ]
+    facts = stage_facts(others) if others else {}
     context = {
         "school": school,
-        "cycles": cycles_for_school_page(access.cycles_visible_to(request.user), school),
+        "board": board,
+        "cycles": [(c, stage_shown(c, facts[c.pk], now)) for c in others],
         "can_start": access.can_start_cycle(request.user, school),
     }
     return render(request, "inquiry/cycle_list.html", context)
@@ -40,7 +54,9 @@ def cycle_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 def cycle_start(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     school = access.school_for_cycle_starter(request.user, slug)
-    form = forms.CycleStartForm(request.POST or None)
+    form = forms.CycleStartForm(request.POST or None, touched=touched_fields(request))
+    if _rechecked(request, form):
+        return render(request, "inquiry/cycle_start.html", {"school": school, "form": form})
     if request.method == "POST" and form.is_valid():
         cycle = services.cycle_start(school=school, by=request.user, **form.cleaned_data)
         messages.success(request, "Cycle started. Next: write the focus.")
@@ -63,11 +79,53 @@ def cycle_detail(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     context["goals"] = goals_of_cycle(
         cycle=cycle, readable=access.goals_readable_in(request.user, cycle)
     )
+    stage = cycle_stage(cycle, timezone.now())
+    context["stage"] = stage
+    # Once the visits are over the overview tells what came of them, not what to prepare.
+    context["after_visits"] = stage.stage in {Stage.FOLLOWING_UP, Stage.CLOSED}
+    context["takeaways"] = takeaways_for(cycle, request.user, facilitator=context["is_facilitator"])
+    context["goal_summary"] = goal_summary(context["goals"], request.user)
+    if context["is_facilitator"]:
+        context["stage_form"] = forms.StageForm(initial={"stage": cycle.stage_by_hand})
     return render(request, "inquiry/cycle_detail.html", context)
 
 
-def _model_form_page(request, cycle, form_class, template, success, next_step):
-    form = form_class(request.POST or None, request.FILES or None, instance=cycle)
+@require_POST
+@login_required
+def stage(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
+    """The facilitator sets the stage by hand, or lets it follow the steps again."""
+    cycle = access.cycle_for_facilitator(request.user, cycle_id)
+    form = forms.StageForm(request.POST)
+    if form.is_valid():
+        services.stage_set_by_hand(cycle=cycle, stage=form.cleaned_data["stage"])
+        if form.cleaned_data["stage"]:
+            messages.success(
+                request,
+                f"Stage set by hand to “{Stage(form.cleaned_data['stage']).label}”: it stays "
+                "until you choose “Follow the steps”.",
+            )
+        else:
+            messages.success(request, "The stage follows the steps again.")
+    else:
+        messages.error(request, "Choose a stage, or “Follow the steps”.")
+    return redirect("inquiry:cycle", cycle_id=cycle.pk)
+
+
+def _rechecked(request, form) -> bool:
+    """Whether this is an htmx re-check of a form still being filled in (it posts `_check`):
+    validated, never saved, even once every field it has is valid. The form, made with
+    `touched=touched_fields(request)`, holds back the errors of fields not reached yet."""
+    if request.method != "POST" or "_check" not in request.POST:
+        return False
+    form.is_valid()
+    return True
+
+
+def _model_form_page(request, cycle, form_class, template, success, next_step, **extra):
+    form = form_class(request.POST or None, request.FILES or None, instance=cycle, **extra)
+    if _rechecked(request, form):
+        context = {"cycle": cycle, "form": form, "step": template.split("/")[-1][:-5]}
+        return render(request, template, context)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, success)
@@ -81,7 +139,13 @@ def _model_form_page(request, cycle, form_class, template, success, next_step):
 def focus(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
     return _model_form_page(
-        request, cycle, forms.FocusForm, "inquiry/focus.html", "Focus saved.", "inquiry:look_fors"
+        request,
+        cycle,
+        forms.FocusForm,
+        "inquiry/focus.html",
+        "Focus saved.",
+        "inquiry:look_fors",
+        touched=touched_fields(request),
     )
 
 
@@ -110,87 +174,6 @@ def settings(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def look_fors(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
-    cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    form = forms.LookForForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.look_for_add(cycle=cycle, **form.cleaned_data)
-        if "student" not in form.cleaned_data["text"].lower():
-            messages.warning(
-                request,
-                "Look-fors work best phrased about students: what students do, say or think.",
-            )
-        return redirect("inquiry:look_fors", cycle_id=cycle.pk)
-    context = {
-        "cycle": cycle,
-        "form": form,
-        "merge_form": forms.MergeForm(cycle=cycle),
-        "look_fors": cycle.look_fors.select_related("merged_into"),
-        "step": "look_fors",
-    }
-    return render(request, "inquiry/look_fors.html", context, status=400 if form.errors else 200)
-
-
-@require_POST
-@login_required
-def look_for_change(request: AuthenticatedRequest, cycle_id: int, look_for_id: int) -> HttpResponse:
-    """Move a look-for up or down, retire it or bring it back."""
-    cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    look_for = get_object_or_404(LookFor, cycle=cycle, pk=look_for_id)
-    form = forms.LookForChangeForm(request.POST)
-    action = form.cleaned_data["action"] if form.is_valid() else None
-    if action in {"up", "down"}:
-        services.look_for_move(look_for=look_for, step=-1 if action == "up" else 1)
-    elif action in {"retire", "restore"}:
-        services.look_for_retire(look_for=look_for, retired=action == "retire")
-    else:
-        messages.error(request, "Choose up, down, retire or restore.")
-    return redirect("inquiry:look_fors", cycle_id=cycle.pk)
-
-
-@require_POST
-@login_required
-def look_for_merge(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
-    cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    form = forms.MergeForm(request.POST, cycle=cycle)
-    if form.is_valid():
-        services.look_for_merge(**form.cleaned_data)
-        messages.success(request, "Look-fors merged.")
-    else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(str(message) for message in error))
-    return redirect("inquiry:look_fors", cycle_id=cycle.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def evidence_tool(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
-    cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    if request.method == "POST" and request.POST.get("action") == "template":
-        cycle.evidence_tool = default_tool(cycle.structure)
-        cycle.save(update_fields=["evidence_tool"])
-        messages.success(request, "The evidence tool is back to its template.")
-        return redirect("inquiry:evidence_tool", cycle_id=cycle.pk)
-    form = forms.EvidenceToolForm(request.POST or None, tool=cycle.evidence_tool)
-    if request.method == "POST" and form.is_valid():
-        cycle.evidence_tool = form.cleaned_data["tool"]
-        cycle.save(update_fields=["evidence_tool"])
-        messages.success(request, "Evidence tool saved.")
-        return redirect("inquiry:evidence_tool", cycle_id=cycle.pk)
-    context = {
-        "cycle": cycle,
-        "form": form,
-        "parts": EvidencePart.choices,
-        "look_fors": cycle.look_fors.filter(retired=False),
-        "step": "evidence_tool",
-    }
-    return render(
-        request, "inquiry/evidence_tool.html", context, status=400 if form.errors else 200
-    )
-
-
 @require_GET
 @login_required
 def evidence_tool_preview(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
@@ -198,25 +181,6 @@ def evidence_tool_preview(request: AuthenticatedRequest, cycle_id: int) -> HttpR
     cycle = access.cycle_for_participant(request.user, cycle_id)
     context = {"cycle": cycle, **tool_drawn(cycle=cycle)}
     return render(request, "inquiry/evidence_tool_preview.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def people(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
-    cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    staff = school_staff(cycle.school)
-    current: dict[str, list[int]] = {role: [] for role in ParticipantRole.values}
-    for role, person_id in cycle.participants.values_list("role", "person_id"):
-        current[role].append(person_id)
-    form = forms.PeopleForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        services.participants_set(cycle=cycle, **form.cleaned_data)
-        messages.success(request, "Participants saved.")
-        return redirect("inquiry:people", cycle_id=cycle.pk)
-    if form.is_bound:
-        current = form.ticked()
-    context = {"cycle": cycle, "form": form, "staff": staff, "current": current, "step": "people"}
-    return render(request, "inquiry/people.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

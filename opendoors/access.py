@@ -9,12 +9,12 @@ taking part in the cycle does.
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from growth.models import FollowUp, Goal
-from inquiry.models import Cycle, Participant, ParticipantRole
+from inquiry.models import Cycle, LookFor, Participant, ParticipantRole
 from insights.selectors import CyclePattern, school_patterns
 from opendoors.fields import is_id
 from schools.models import Membership, Person, Role, ScheduleImport, School
@@ -258,6 +258,28 @@ def classroom_has_evidence(room: VisitClassroom) -> bool:
     return Evidence.objects.filter(classroom=room).exists()
 
 
+def visits_with_evidence_for_facilitator(person: Person, cycle_ids: list[int]) -> set[int]:
+    """Which visits of these cycles hold at least one entry, for the facilitator's board: a
+    yes or no per visit (never the entries), and only in cycles the person facilitates (a
+    facilitator is in each of the cycle's visit groups). One query however many cycles."""
+    facilitates = Participant.objects.filter(
+        cycle=OuterRef("classroom__visit__cycle"), person=person, role=ParticipantRole.FACILITATOR
+    )
+    return set(
+        Evidence.objects.filter(classroom__visit__cycle__in=cycle_ids)
+        .filter(Exists(facilitates))
+        .order_by()
+        .values_list("classroom__visit_id", flat=True)
+        .distinct()
+    )
+
+
+def look_for_has_evidence(look_for: LookFor) -> bool:
+    """Whether any entry was recorded against a look-for (it is then retired, not deleted):
+    a yes or no for the facilitator, never the entries themselves."""
+    return Evidence.objects.filter(look_for=look_for).exists()
+
+
 def school_patterns_for(person: Person, school: School) -> list[CyclePattern]:
     """School-wide evidence, for the school's people, only as published aggregates over at
     least k different teachers' classrooms (k from the district); see insights.aggregates."""
@@ -319,6 +341,25 @@ def goals_readable_in(person: Person, cycle: Cycle) -> QuerySet[Goal]:
             Q(person=person) | Q(shared_with_facilitators=True) | Q(follow_up__shared_with=cycle)
         ).distinct()
     return goals.filter(person=person)
+
+
+def goals_readable_by_facilitator(person: Person, cycle_ids: list[int]) -> QuerySet[Goal]:
+    """`goals_readable_in` for many cycles at once (the facilitator's board): in those of the
+    cycles the person facilitates, their own goals and those whose author shared the goal,
+    or its follow-up answer, with that cycle."""
+    facilitates = Participant.objects.filter(
+        cycle=OuterRef("cycle"), person=person, role=ParticipantRole.FACILITATOR
+    )
+    return (
+        Goal.objects.filter(cycle__in=cycle_ids)
+        .filter(Exists(facilitates))
+        .filter(
+            Q(person=person)
+            | Q(shared_with_facilitators=True)
+            | Q(follow_up__shared_with=F("cycle"))
+        )
+        .distinct()
+    )
 
 
 def follow_up_for_owner(person: Person, follow_up_id: int) -> FollowUp:

@@ -1,4 +1,5 @@
-"""The JSON API, described by the OpenAPI schema at /api/openapi.json (docs at /api/docs)."""
+"""The JSON API, described by the OpenAPI schema at /api/openapi.json (docs at /api/docs,
+drawn by the server from that schema: opendoors/api_docs.py)."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
@@ -7,6 +8,7 @@ from ninja.security import django_auth
 
 from visits.api import router as visits_router
 
+from .api_docs import ReadableDocs
 from .security import private_no_store, too_big_message
 
 api = NinjaAPI(
@@ -15,6 +17,7 @@ api = NinjaAPI(
     description="Capture and sync evidence from observers' phones. Signed-in sessions only.",
     auth=django_auth,
     urls_namespace="api",
+    docs=ReadableDocs(),
 )
 # Every answer of the capture API is evidence or names classrooms: never kept in a cache.
 visits_router.add_decorator(private_no_store, mode="view")

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "opendoors.security.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: Django's technical 404/500 pages become the friendly ones in development too.
+    "opendoors.errors.FriendlyErrorPagesMiddleware",
 ]
 
 if not DEBUG:
@@ -116,10 +118,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "opendoors.navigation.navigation",
             ],
         },
     },
 ]
+
+# `{{ form }}` and `{{ field.as_field_group }}` draw the design system's components.
+FORM_RENDERER = "opendoors.forms.FormRenderer"
 
 # SQLite by default so a bare machine runs the demo; DATABASE_URL picks any other database.
 DATABASES = {

@@ -2,7 +2,7 @@
 
 from django.urls import include, path, register_converter
 
-from . import views
+from . import account, style_guide, views
 from .api import api
 from .converters import IdConverter
 from .sign_out import sign_out
@@ -12,9 +12,11 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("style/", style_guide.style_guide, name="style_guide"),
     # Before allauth's own: signing out also tells the browser to drop its cache.
     path("accounts/logout/", sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
+    path("account/", account.account_page, name="account"),
     path("schools/", include("schools.urls")),
     path("", include("inquiry.urls")),
     path("", include("visits.urls")),
@@ -24,3 +26,7 @@ urlpatterns = [
 ]
 
 handler400 = "opendoors.security.bad_request"
+# Friendly pages, also in development: opendoors/errors.py.
+handler403 = "opendoors.errors.permission_denied"
+handler404 = "opendoors.errors.page_not_found"
+handler500 = "opendoors.errors.server_error"

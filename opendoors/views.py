@@ -1,4 +1,5 @@
-"""The home page: where a signed-in person starts, with their upcoming visits."""
+"""The home page: where a signed-in person starts, with their upcoming visits and, for a
+facilitator, the board of their cycles."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from growth.models import FollowUp
+from inquiry.board import facilitator_board
 from visits.selectors import classrooms_left_by, upcoming_visits_for
 
 from .access import schools_with_rights
@@ -19,6 +21,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "schools": schools_with_rights(request.user),
         "upcoming": upcoming_visits_for(request.user, today=timezone.localdate()),
+        "board": facilitator_board(request.user, now=timezone.now()),
         "left_classrooms": classrooms_left_by(request.user),
         "follow_ups": FollowUp.objects.filter(
             goal__person=request.user, answered_at__isnull=True

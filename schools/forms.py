@@ -80,11 +80,16 @@ class ImportApplyForm(forms.Form):
 
 
 class SchoolSettingsForm(forms.ModelForm):
-    """What the school's contract and calendar say: coverage limits, new teachers, time zone."""
+    """What the school's contract and calendar say (coverage limits, new teachers, time zone)
+    and who books substitute teachers (told whenever a visit needs one)."""
+
+    OFFICE_FIELDS = ("office_contact_name", "office_contact_email")
 
     class Meta:
         model = School
         fields = [
+            "office_contact_name",
+            "office_contact_email",
             "time_zone",
             "max_coverages_per_week",
             "max_coverages_per_month",
@@ -98,8 +103,15 @@ class SchoolSettingsForm(forms.ModelForm):
             "max_coverages_per_week": "Most coverages one teacher may give in a week",
             "max_coverages_per_month": "Most coverages one teacher may give in a month",
             "new_teacher_years": "A teacher counts as new with this many years or fewer",
+            "office_contact_name": "Name",
+            "office_contact_email": "Email",
         }
-        help_texts = {"time_zone": "e.g. America/Chicago: calendar times use it."}
+        help_texts = {
+            "time_zone": "e.g. America/Chicago: calendar times use it.",
+            "office_contact_email": "Whenever a visit needs a substitute, or no longer does, "
+            "this address gets the class, room, time and teacher to cover; nothing of the "
+            "visit itself.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +120,15 @@ class SchoolSettingsForm(forms.ModelForm):
             .exclude(memberships__school=self.instance, memberships__role=Role.TEACHER)
             .distinct()
         )
+
+    def office_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.OFFICE_FIELDS]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in self.OFFICE_FIELDS]
+
+    def clean_office_contact_name(self):
+        return " ".join(self.cleaned_data["office_contact_name"].split())
 
     def clean_time_zone(self):
         name = self.cleaned_data["time_zone"].strip()
@@ -120,4 +141,14 @@ class SchoolSettingsForm(forms.ModelForm):
         week, month = cleaned.get("max_coverages_per_week"), cleaned.get("max_coverages_per_month")
         if week is not None and month is not None and month < week:
             self.add_error("max_coverages_per_month", "A month allows at least as many as a week.")
+        # A name without an address tells nobody (a wrong address has its own error).
+        email_missing = not cleaned.get("office_contact_email")
+        if (
+            cleaned.get("office_contact_name")
+            and email_missing
+            and not self.has_error("office_contact_email")
+        ):
+            self.add_error(
+                "office_contact_email", "Add their email: substitute requests are sent there."
+            )
         return cleaned

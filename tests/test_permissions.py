@@ -120,6 +120,8 @@ def API(row: Row) -> Row:
 
 ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "": everyone(200, anonymous=LOGIN),
+    # The design system's style page: for anyone signed in; a POST only re-checks its example.
+    "style/": (everyone(200, anonymous=LOGIN), everyone(200, anonymous=LOGIN, method="post")),
     # Sign-in pages (django-allauth). Signed-in people are sent on from sign-in pages.
     "accounts/login/": everyone(302, anonymous=200),
     "accounts/logout/": everyone(200, anonymous=302),
@@ -178,6 +180,8 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
         403, anonymous=LOGIN, coach=200, principal=200, vice=200, outsider=404, kwargs=SCHOOL
     ),
     "cycles/<id:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
+    # The stage set by hand (or following the steps again): the facilitator's.
+    "cycles/<id:cycle_id>/stage/": FACILITATORS(302, method="post", kwargs=CYCLE),
     "cycles/<id:cycle_id>/focus/": FACILITATORS(200, kwargs=CYCLE),
     # The focus's data file (uploaded by the facilitator): a download for the participants.
     "cycles/<id:cycle_id>/focus/data-file": PARTICIPANTS(200, kwargs=CYCLE),
@@ -188,6 +192,8 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
         302, method="post", kwargs={"cycle_id": "CYCLE", "look_for_id": "LOOK_FOR"}
     ),
     "cycles/<id:cycle_id>/evidence-tool/": FACILITATORS(200, kwargs=CYCLE),
+    # Each part of the tool added, changed, moved or removed in place.
+    "cycles/<id:cycle_id>/evidence-tool/parts/": FACILITATORS(302, method="post", kwargs=CYCLE),
     "cycles/<id:cycle_id>/evidence-tool/preview/": PARTICIPANTS(200, kwargs=CYCLE),
     "cycles/<id:cycle_id>/people/": FACILITATORS(200, kwargs=CYCLE),
     # The host writes their own pre-brief, with the facilitators.
@@ -207,7 +213,13 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "proposals/<id:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "proposals/<id:proposal_id>/publish/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "proposals/<id:proposal_id>/retry/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
+    "proposals/<id:proposal_id>/undo/": FACILITATORS(302, method="post", kwargs=PROPOSAL),
     "calendar/": everyone(200, anonymous=LOGIN),
+    # One's own account page; a POST without its section's Save button is refused.
+    "account/": (
+        everyone(200, anonymous=LOGIN),
+        everyone(400, anonymous=LOGIN, method="post"),
+    ),
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
     "calendar/<str:token>.ics": everyone(200, kwargs={"token": "FEED"}),

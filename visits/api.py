@@ -34,7 +34,11 @@ class EntryIn(Schema):
         description="With a time zone; from the day before the visit until now (a phone's "
         "clock may run a little fast). Other times are refused with the reason."
     )
-    look_for: int | None = None
+    look_for: int | None = Field(
+        None,
+        description="The look-for tapped (kind look_for), or what words are about (a note "
+        "tagged with a look-for): one of the cycle's look-fors, not retired for words.",
+    )
     label: str = Field("", description="At most 200 characters (longer entries are refused).")
     text: str = Field("", description="At most 5,000 characters (longer entries are refused).")
     teacher_talk_seconds: int | None = Field(None, ge=0, le=86_400)

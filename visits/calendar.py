@@ -12,15 +12,17 @@ a school without a bell schedule gets all-day events named with the period.
 """
 
 from dataclasses import dataclass
+from datetime import date as Date
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from icalendar import Calendar, Event
 
 from inquiry.structures import classroom_label
-from schools.models import Person
+from schools.models import Person, Slot
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
@@ -30,6 +32,14 @@ PRODUCT = "-//OpenDoors//Classroom visits//EN"
 def one_line(text: str) -> str:
     """A title as one line: newlines in a summary or a mail subject break what reads them."""
     return " ".join(str(text).split())
+
+
+def when_words(on: Date, slot: Slot) -> str:
+    """ "Monday December 7, period 2 (09:00–09:50)": a visit's time as emails write it."""
+    text = f"{date_format(on, 'l F j')}, period {slot.period.label}"
+    if slot.starts_at and slot.ends_at:
+        text += f" ({slot.starts_at:%H:%M}–{slot.ends_at:%H:%M})"
+    return text
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,8 @@ def cover_lesson(visit: Visit, seat: VisitObserver) -> CoverLesson:
     return CoverLesson(section=str(lessons[0].section), room=lessons[0].room)
 
 
-def _room(visit: Visit, room: VisitClassroom) -> str:
+def room_of(visit: Visit, room: VisitClassroom) -> str:
+    """The room a visit's classroom meets in then (from the prefetched meetings), or ""."""
     return next(
         (
             m.room
@@ -64,7 +75,7 @@ def _room(visit: Visit, room: VisitClassroom) -> str:
 def _where(visit: Visit, room: VisitClassroom) -> str:
     """A classroom as an observer needs it: its label and its room; never the host's name."""
     name = classroom_label(room, visit.cycle)
-    number = _room(visit, room)
+    number = room_of(visit, room)
     return f"{name}, room {number}" if number else name
 
 
@@ -76,7 +87,7 @@ def _event_text(visit: Visit, person: Person | None, base_url: str) -> tuple[str
     title = one_line(visit.cycle.title)
     for room in visit.classrooms.all():
         if room.host_id == pk:
-            number = _room(visit, room)
+            number = room_of(visit, room)
             here = f"{room.section}" + (f", room {number}" if number else "")
             where = f"Room {number}, {school}" if number else school
             return f"Hosting: {title}", [f"You host observers in {here}.", link], where
@@ -88,7 +99,7 @@ def _event_text(visit: Visit, person: Person | None, base_url: str) -> tuple[str
     rooms = list(visit.classrooms.all())
     lines = ["You observe.", *(_where(visit, room) for room in rooms), link]
     where = school
-    if len(rooms) == 1 and (number := _room(visit, rooms[0])):
+    if len(rooms) == 1 and (number := room_of(visit, rooms[0])):
         where = f"Room {number}, {school}"
     return f"Observing: {title}", lines, where
 

@@ -9,6 +9,8 @@ An entry belongs to the person who captured it, whoever is signed in when it is 
 entry of someone else is "not_yours", stored nowhere, and waits on the phone for its author.
 A time outside the visit's window (a phone's clock set to year 9999 or year 1) is refused
 with a reason, before it reaches a database that would store it and then fail every read.
+Words may be about a look-for (a note tagged on the phone): one of the cycle's current ones,
+else refused with what to do.
 """
 
 import hashlib
@@ -124,13 +126,33 @@ def time_problem(recorded_at: datetime, window: tuple[datetime, datetime]) -> st
     return ""
 
 
+def about_problem(look_for: int, look_fors: dict[int, LookFor]) -> str:
+    """Why words (a note, a bright moment…) cannot be about this look-for, or "". A note tagged
+    on a page opened before the coach retired or merged the look-for is refused with what to do:
+    the phone offers to send it without the look-for."""
+    found = look_fors.get(look_for)
+    if found is None:
+        return "the look-for this is about is not one of this cycle's: send it without the look-for"
+    if not found.retired:
+        return ""
+    if found.merged_into_id and found.merged_into_id in look_fors:
+        merged_into = look_fors[found.merged_into_id].text
+        return (
+            f"the look-for “{found.text}” was merged into “{merged_into}”: send it without "
+            "the look-for, or write it again about the merged one"
+        )
+    return f"the look-for “{found.text}” was retired from this cycle: send it without the look-for"
+
+
 def entry_problem(
     entry: Entry,
     rooms: dict[int, VisitClassroom],
-    look_fors: set[int],
+    look_fors: dict[int, LookFor],
     window: tuple[datetime, datetime],
 ) -> str:
-    """Why this entry cannot be stored, in words for the observer; "" when it can."""
+    """Why this entry cannot be stored, in words for the observer; "" when it can. A look-for
+    tap may name a retired look-for (tapped before it was retired: the debrief keeps its row);
+    words tagged with a look-for must name a current one of this cycle."""
     if entry.classroom not in rooms:
         return f"classroom {entry.classroom} is not part of this visit"
     if entry.kind not in EvidenceKind.values:
@@ -144,8 +166,10 @@ def entry_problem(
             return f"{field} is {len(value)} characters long; the limit is {limit}"
     if entry.kind == EvidenceKind.LOOK_FOR and entry.look_for not in look_fors:
         return "a look-for tap needs one of this cycle's look-fors"
-    if entry.look_for is not None and entry.look_for not in look_fors:
-        return f"look-for {entry.look_for} is not one of this cycle's"
+    if entry.kind != EvidenceKind.LOOK_FOR and entry.look_for is not None:
+        problem = about_problem(entry.look_for, look_fors)
+        if problem:
+            return problem
     if entry.kind == EvidenceKind.TALLY and not entry.label.strip():
         return "a tally needs the label that was tapped"
     if entry.kind in NEEDS_TEXT and not entry.text.strip():
@@ -206,7 +230,12 @@ def evidence_record(*, visit: Visit, author: Person, entries: list[Entry]) -> li
     """Store what an observer captured; each entry gets its own outcome."""
     # A removed host's classroom still takes entries that were waiting on a phone.
     rooms = {room.pk: room for room in VisitClassroom.including_removed.filter(visit=visit)}
-    look_fors = set(LookFor.objects.filter(cycle=visit.cycle).values_list("pk", flat=True))
+    look_fors = {
+        lf.pk: lf
+        for lf in LookFor.objects.filter(cycle=visit.cycle).only(
+            "pk", "text", "retired", "merged_into"
+        )
+    }
     window = recorded_window(visit=visit, now=timezone.now())
     # An observer taken off the visit may still send what they captured before, nothing after.
     left_at = (

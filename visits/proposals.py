@@ -1,27 +1,31 @@
 """Proposed schedules: solved in the background, edited by the coach, then published.
 
-The plan is kept in the FORMATS.md §3 JSON. Every edit is re-checked by the
-scheduler's independent validator; publishing places each visit through the same
-rules as a visit placed by hand, all or nothing.
+The plan is kept in the FORMATS.md §3 JSON (its machine words, OPTIMAL and bound, stay
+there); what the coach reads is said in her words by `proposal_summary`. Every edit is
+re-checked by the scheduler's independent validator and can be undone; publishing places
+each visit through the same rules as a visit placed by hand, all or nothing.
 """
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 import scheduler
-from inquiry.models import Cycle
+from inquiry.models import Cycle, ParticipantRole
 from opendoors.tasks import enqueue
 from schools.models import Person
 
 from .models import Proposal, ProposalStatus
 from .scheduling import NotSchedulable, cycle_problem, plan_visits
-from .services import visit_schedule
+from .services import facilitators_notify, visit_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +132,9 @@ def proposal_solve_attempt(*, proposal_id: int) -> str:
         )
         return "failed"
     mine.update(
-        status=ProposalStatus.READY, plan=scheduler.plan_to_json(plan), message=plan.summary()
+        status=ProposalStatus.READY,
+        plan=scheduler.plan_to_json(plan),
+        message=proposal_summary(problem, plan).headline,
     )
     return plan.status
 
@@ -159,6 +165,157 @@ def proposed_visits(proposal: Proposal) -> list[ProposedVisit]:
     return sorted(groups.values(), key=lambda r: order.get((r.day, r.period), (99, 99)))
 
 
+# A coach's removals live in the plan's own words (FORMATS.md §3 allows one entry per
+# request in `unscheduled`, with a reason): "You removed 1 visit from the proposal." after
+# whatever the scheduler said. The summary reads them back; undo takes them away.
+REMOVED = re.compile(r"\s*You removed (\d+) visits? from the proposal\.$")
+# What removals said before they were counted (plans saved by earlier versions).
+REMOVED_BEFORE = "Removed from the proposal by the coach."
+
+
+def _reason_parts(reason: str) -> tuple[str, int | None]:
+    """The scheduler's reason and how many visits the coach removed (None: all missing)."""
+    if reason == REMOVED_BEFORE:
+        return "", None
+    found = REMOVED.search(reason)
+    if not found:
+        return reason, 0
+    return reason[: found.start()], int(found.group(1))
+
+
+def _reason_join(reason: str, removed: int) -> str:
+    if not removed:
+        return reason or "Not placed."
+    said = f"You removed {removed} visit{'s' if removed != 1 else ''} from the proposal."
+    return f"{reason} {said}".strip()
+
+
+def _visits_of(plan: scheduler.Plan) -> dict[str, set[str]]:
+    """The rows (request, day, period: one visit each, as published) of every request."""
+    rows: dict[str, set[str]] = defaultdict(set)
+    for v in plan.visits:
+        rows[v.request].add(_key(v))
+    return rows
+
+
+def _removed_by_coach(problem: scheduler.Problem, plan: scheduler.Plan) -> dict[str, int]:
+    """Visits (rows) the coach removed, per request."""
+    rows = _visits_of(plan)
+    removed = {}
+    for u in plan.unscheduled:
+        _, count = _reason_parts(u.reason)
+        if count is None:  # an older plan: every missing visit was removed by the coach
+            request = next((r for r in problem.requests if r.id == u.request), None)
+            wanted = 1 if request is None or request.kind == "group" else request.visits
+            count = wanted - len(rows[u.request])
+        if count:
+            removed[u.request] = count
+    return removed
+
+
+def _recount(problem: scheduler.Problem, plan: scheduler.Plan, removed: dict[str, int]) -> None:
+    """Rewrite `unscheduled` for the plan's visits now: each request's missing visits, with
+    the scheduler's reason and the coach's removals."""
+    reasons = {u.request: _reason_parts(u.reason)[0] for u in plan.unscheduled}
+    rows = _visits_of(plan)
+    entries = []
+    for request in problem.requests:
+        met = len(rows[request.id]) if request.kind == "pair" else 0
+        if request.kind == "group" and rows[request.id]:
+            met = request.classrooms  # a group is met fully or not at all
+        missing = request.wanted - met
+        if missing > 0:
+            reason = _reason_join(reasons.get(request.id, ""), removed.get(request.id, 0))
+            entries.append(scheduler.Unscheduled(request.id, missing, reason))
+    plan.unscheduled = entries
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    """What a proposal comes to, in a coach's words, counted in visits as published (a
+    round's group visit to three classrooms is one visit)."""
+
+    headline: str
+    placed: int
+    wanted: int
+    removed: int
+    # Why requested visits do not fit, from the scheduler's explanations.
+    reasons: tuple[str, ...]
+
+    @property
+    def removed_all(self) -> bool:
+        return self.removed > 0 and self.placed == 0
+
+
+def proposal_summary(problem: scheduler.Problem, plan: scheduler.Plan) -> ProposalSummary:
+    """Say what fits as a coach would: every visit fits; this is the most that can fit,
+    proven; what fits so far when time ran out; or why nothing fits. After the coach's
+    removals, what is placed now, so the summary and the table always agree."""
+    rows = _visits_of(plan)
+    removed = _removed_by_coach(problem, plan)
+    kinds = {r.id: r for r in problem.requests}
+    wanted = sum(1 if r.kind == "group" else r.visits for r in problem.requests)
+    placed = sum(len(keys) for keys in rows.values())
+    taken = sum(removed.values())
+    # The scheduler's own result, in its units (a group counts its classrooms), before the
+    # coach removed anything: proven when it reached the bound it proved.
+    units_removed = sum(
+        kinds[r].classrooms if r in kinds and kinds[r].kind == "group" else n
+        for r, n in removed.items()
+    )
+    proven = plan.objective + units_removed >= plan.bound
+    reasons = tuple(reason for u in plan.unscheduled if (reason := _reason_parts(u.reason)[0]))
+    if taken and not placed:
+        headline = "You removed every visit. Undo, or ask the scheduler again."
+    elif taken:
+        headline = f"{placed} of {wanted} requested visits placed; you removed {taken}."
+    elif wanted and placed >= wanted:
+        headline = "Every requested visit fits."
+    elif not placed:
+        why = f": {reasons[0]}" if len(reasons) == 1 else "."
+        headline = f"No visit could be placed{why}"
+        if len(reasons) != 1 and proven:
+            headline += " None of them can fit: proven."
+    elif proven:
+        headline = (
+            f"{placed} of {wanted} requested visits fit. This is the most that can fit: proven."
+        )
+    else:
+        headline = (
+            f"{placed} of {wanted} fit so far; the scheduler ran out of time before proving "
+            "more cannot fit."
+        )
+    return ProposalSummary(headline, placed, wanted, taken, reasons)
+
+
+def proposal_summary_of(proposal: Proposal) -> ProposalSummary | None:
+    if not proposal.plan:
+        return None
+    problem = scheduler.problem_from_json(proposal.problem)
+    return proposal_summary(problem, scheduler.plan_from_json(proposal.plan))
+
+
+def proposal_reach(proposal: Proposal) -> tuple[int, int]:
+    """How many visits publishing creates and how many people it emails: everyone in them
+    who takes visit emails, every colleague asked to cover (a duty, always told), the cycle's
+    facilitators who take them, and the school's office contact when a substitute is needed."""
+    if not proposal.plan:
+        return 0, 0
+    plan = scheduler.plan_from_json(proposal.plan)
+    taking_part = {int(v.observer) for v in plan.visits} | {int(v.host) for v in plan.visits}
+    covers = {int(v.cover) for v in plan.visits if v.cover and v.cover != scheduler.SUBSTITUTE}
+    wanting = Person.objects.filter(email_visit_changes=True).exclude(email="")
+    told = set(wanting.filter(pk__in=taking_part).values_list("pk", flat=True)) | covers
+    told |= set(
+        wanting.filter(
+            participations__cycle=proposal.cycle_id,
+            participations__role=ParticipantRole.FACILITATOR,
+        ).values_list("pk", flat=True)
+    )
+    office = bool(plan.substitutes and proposal.cycle.school.office_contact_email)
+    return len({_key(v) for v in plan.visits}), len(told) + office
+
+
 def _save_checked(proposal: Proposal, problem: scheduler.Problem, plan: scheduler.Plan) -> None:
     """Keep an edited plan only if the independent validator finds it keeps every rule.
     (A pair visit counts 1; a group counts its classrooms: one per request, host and slot.)"""
@@ -171,29 +328,124 @@ def _save_checked(proposal: Proposal, problem: scheduler.Problem, plan: schedule
     proposal.save(update_fields=["plan"])
 
 
-def proposal_remove(*, proposal: Proposal, key: str) -> None:
+# An undo is a signed note of the rows a change took out and put in: undoing takes out what
+# was put in and puts back what was taken, exactly (the same observers and covers), and is
+# checked like any edit. Nothing is stored: the note travels in the undo button's form.
+UNDO_SALT = "visits.proposal.undo"
+UNDO_MAX_AGE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What a change did, in words, and the signed note that reverses it."""
+
+    text: str
+    token: str
+    key: str  # the row that changed (removed, or moved from)
+    removal: bool
+    put_back: tuple[scheduler.Visit, ...]
+    take_out: tuple[scheduler.Visit, ...]
+    removed: dict[str, int]
+
+
+def _visit_json(v: scheduler.Visit) -> dict[str, Any]:
+    return {
+        "request": v.request,
+        "observer": v.observer,
+        "host": v.host,
+        "day": v.day,
+        "period": v.period,
+        "section": v.section,
+        "cover": v.cover,
+    }
+
+
+def _undo(
+    proposal: Proposal,
+    text: str,
+    key: str,
+    *,
+    taken: list[scheduler.Visit],
+    put: list[scheduler.Visit],
+    removed: dict[str, int],
+) -> Undo:
+    note = {
+        "proposal": proposal.pk,
+        "text": text,
+        "key": key,
+        "put_back": [_visit_json(v) for v in taken],
+        "take_out": [_visit_json(v) for v in put],
+        "removed": removed,
+    }
+    token = signing.dumps(note, salt=UNDO_SALT, compress=True)
+    return Undo(text, token, key, not put, tuple(taken), tuple(put), removed)
+
+
+def undo_read(proposal: Proposal, token: str) -> Undo:
+    """The change a signed undo note describes; refused when it is forged, expired or for
+    another proposal."""
+    try:
+        note = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+        if note["proposal"] != proposal.pk:
+            raise ValueError("another proposal")
+        put_back = tuple(scheduler.Visit(**v) for v in note["put_back"])
+        take_out = tuple(scheduler.Visit(**v) for v in note["take_out"])
+        removed = {str(r): int(n) for r, n in note["removed"].items()}
+        text, key = str(note["text"]), str(note["key"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        raise ValidationError("This undo has expired or is not for this proposal.") from None
+    return Undo(text, token, key, not take_out, put_back, take_out, removed)
+
+
+def undo_possible(proposal: Proposal, undo: Undo) -> bool:
+    """Whether the plan is still as the change left it (not undone, not changed since)."""
+    if not proposal.plan or proposal.status != ProposalStatus.READY:
+        return False
+    visits = scheduler.plan_from_json(proposal.plan).visits
+    return all(v in visits for v in undo.take_out) and not any(v in visits for v in undo.put_back)
+
+
+def row_words(row: ProposedVisit, names: dict[str, str]) -> str:
+    """ "Tue period 2 (Ana, Ben → Eli)": when, and who observes whom."""
+    observers = ", ".join(names.get(o, o) for o, _ in row.observers)
+    hosts = ", ".join(names.get(h, h) for h in row.hosts)
+    return f"{row.day} period {row.period} ({observers} → {hosts})"
+
+
+def proposal_remove(*, proposal: Proposal, key: str, names: dict[str, str] | None = None) -> Undo:
+    """Take one proposed visit out of the plan; the returned Undo puts it back."""
     problem = scheduler.problem_from_json(proposal.problem)
     plan = scheduler.plan_from_json(proposal.plan)
-    removed = {v.request for v in plan.visits if _key(v) == key}
+    row = next((r for r in proposed_visits(proposal) if r.key == key), None)
+    going = [v for v in plan.visits if _key(v) == key]
+    if row is None or not going:
+        raise ValidationError("That visit is no longer in the proposal: reload the page.")
+    removed = _removed_by_coach(problem, plan)
+    request = going[0].request
+    removed[request] = removed.get(request, 0) + 1
     plan.visits = [v for v in plan.visits if _key(v) != key]
-    reasons = {u.request: u.reason for u in plan.unscheduled}
-    plan.unscheduled = [u for u in plan.unscheduled if u.request not in removed]
-    for request in problem.requests:
-        if request.id not in removed:
-            continue
-        met = {(v.host, v.day, v.period) for v in plan.visits if v.request == request.id}
-        if request.kind == "pair":
-            missing = request.visits - len(met)
-        else:  # a group is met fully or not at all
-            missing = 0 if met else request.classrooms
-        plan.unscheduled.append(
-            scheduler.Unscheduled(
-                request=request.id,
-                missing=missing,
-                reason=reasons.get(request.id, "Removed from the proposal by the coach."),
-            )
-        )
+    _recount(problem, plan, removed)
     _save_checked(proposal, problem, plan)
+    text = f"Removed {row_words(row, names or {})}."
+    return _undo(proposal, text, key, taken=going, put=[], removed={request: 1})
+
+
+def proposal_undo(*, proposal: Proposal, token: str) -> str:
+    """Reverse one change (a removal or a move) exactly, checked like any edit; refused when
+    it was already undone or the plan has changed in a way that no longer allows it."""
+    undo = undo_read(proposal, token)
+    if not undo_possible(proposal, undo):
+        raise ValidationError("This change was already undone, or the proposal changed since.")
+    problem = scheduler.problem_from_json(proposal.problem)
+    plan = scheduler.plan_from_json(proposal.plan)
+    removed = _removed_by_coach(problem, plan)
+    for request, count in undo.removed.items():
+        removed[request] = max(0, removed.get(request, 0) - count)
+    plan.visits = [v for v in plan.visits if v not in undo.take_out] + list(undo.put_back)
+    _recount(problem, plan, removed)
+    _save_checked(proposal, problem, plan)
+    when = sorted({f"{v.day} period {v.period}" for v in undo.put_back})
+    return f"Put back {', '.join(when)}."
 
 
 def _free_colleagues(problem: scheduler.Problem, plan: scheduler.Plan, day: str, period: str):
@@ -215,10 +467,10 @@ def _free_colleagues(problem: scheduler.Problem, plan: scheduler.Plan, day: str,
     ]
 
 
-def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> None:
+def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> Undo:
     """Move one proposed visit to another slot. An observer who teaches then is covered by a
     free colleague (a substitute when none is free). Refused, with reasons, when the moved
-    plan breaks a rule."""
+    plan breaks a rule. The returned Undo moves it back with its covers as they were."""
     problem = scheduler.problem_from_json(proposal.problem)
     plan = scheduler.plan_from_json(proposal.plan)
     section_of = {(m.teacher, m.day, m.period): m.section for m in problem.meetings}
@@ -248,6 +500,9 @@ def proposal_move(*, proposal: Proposal, key: str, day: str, period: str) -> Non
     ]
     plan.visits = staying + moved
     _save_checked(proposal, problem, plan)
+    where = f"{going[0].day} period {going[0].period}" if going else "the visit"
+    text = f"Moved {where} to {day} period {period}."
+    return _undo(proposal, text, key, taken=going, put=moved, removed={})
 
 
 def proposal_reciprocate(*, proposal: Proposal) -> int:
@@ -285,9 +540,11 @@ def proposal_publish(*, proposal: Proposal) -> int:
             code="not_ready",
         )
     plan = scheduler.plan_from_json(proposal.plan)
-    placed = 0
-    for visit_plan in plan_visits(proposal.cycle, plan, monday=proposal.monday):
-        visit_schedule(cycle=proposal.cycle, plan=visit_plan)
-        placed += 1
+    placed = [
+        # The facilitators hear of the whole week in one email, below.
+        visit_schedule(cycle=proposal.cycle, plan=visit_plan, tell_facilitators=False)
+        for visit_plan in plan_visits(proposal.cycle, plan, monday=proposal.monday)
+    ]
+    facilitators_notify(cycle=proposal.cycle, change="scheduled", visits=placed)
     proposal.status = ProposalStatus.PUBLISHED
-    return placed
+    return len(placed)

@@ -1,16 +1,18 @@
-"""Reads for visit pages: my upcoming visits, calendar contents, and the slot picker."""
+"""Reads for visit pages: my upcoming visits, calendar contents, the slot picker, and who read
+a host's classroom."""
 
 from dataclasses import dataclass
 from datetime import date as Date
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
+from inquiry.models import Participant, ParticipantRole
 from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, Slot, Term
 
 from .calendar import cover_lesson
-from .models import Visit, VisitClassroom, VisitStatus
+from .models import EvidenceRead, Visit, VisitClassroom, VisitStatus
 from .rules import commitments, duties_in, lessons_in
 
 
@@ -27,30 +29,42 @@ def with_people(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def visits_of(person: Person) -> QuerySet[Visit]:
-    """Visits in which a person hosts, observes or covers."""
-    return Visit.objects.filter(
+def visits_of(person: Person, *, facilitating: bool = False) -> QuerySet[Visit]:
+    """Visits in which a person hosts, observes or covers; with `facilitating`, also the visits
+    of the cycles they facilitate (their home page: a coach leads visits she is not in)."""
+    mine = (
         Q(classrooms__host=person, classrooms__removed_at__isnull=True)
         | Q(observers__person=person, observers__removed_at__isnull=True)
         | Q(observers__covered_by=person, observers__removed_at__isnull=True)
-    ).distinct()
+    )
+    if facilitating:
+        mine |= Q(
+            Exists(
+                Participant.objects.filter(
+                    cycle=OuterRef("cycle"), person=person, role=ParticipantRole.FACILITATOR
+                )
+            )
+        )
+    return Visit.objects.filter(mine).distinct()
 
 
 @dataclass
 class MyVisit:
     visit: Visit
-    part: str  # "hosting", "observing" or "covering"
+    part: str  # "hosting", "observing", "covering" or "facilitating"
     # What a cover needs, and all they see: the class and room they cover.
     cover: str = ""
 
 
 def upcoming_visits_for(person: Person, *, today: Date) -> list[MyVisit]:
+    """The visits a person hosts, observes, covers or facilitates, from today on."""
     visits = with_people(
-        visits_of(person).filter(date__gte=today, status=VisitStatus.SCHEDULED)
+        visits_of(person, facilitating=True).filter(date__gte=today, status=VisitStatus.SCHEDULED)
     ).order_by("date", "slot__period__position")
     mine = []
     for visit in visits:
-        part = visit.part_of(person.pk) or "covering"
+        # No part in the visit itself: they are here as a facilitator of its cycle.
+        part = visit.part_of(person.pk) or "facilitating"
         if part != "covering":
             mine.append(MyVisit(visit, part))
             continue
@@ -131,3 +145,44 @@ def classrooms_left_by(host: Person) -> list[VisitClassroom]:
         .select_related("visit__cycle", "visit__slot__period")
         .order_by("-visit__date")
     )
+
+
+# Where a read happened (`EvidenceRead.where`), in the host's words.
+READ_PLACES = {"debrief": "on the debrief", "api": "through the app"}
+
+
+@dataclass
+class ReaderReads:
+    """One person's reads of a host's classroom: how often, when last, and where."""
+
+    reader: Person
+    times: int
+    last: datetime
+    places: list[str]
+
+
+def reads_by_reader(room: VisitClassroom) -> list[ReaderReads]:
+    """Who else read a classroom's evidence, one line per person however often they opened it,
+    the latest reader first (the host's page). Two queries, however many reads."""
+    rows = list(
+        EvidenceRead.objects.filter(classroom=room)
+        .order_by()
+        .values("reader_id", "where")
+        .annotate(times=Count("id"), last=Max("at"))
+    )
+    people = Person.objects.in_bulk({row["reader_id"] for row in rows})
+    readers: dict[int, ReaderReads] = {}
+    for row in rows:
+        place = READ_PLACES.get(row["where"], row["where"])
+        seen = readers.get(row["reader_id"])
+        if seen is None:
+            readers[row["reader_id"]] = ReaderReads(
+                people[row["reader_id"]], row["times"], row["last"], [place]
+            )
+            continue
+        seen.times += row["times"]
+        seen.last = max(seen.last, row["last"])
+        seen.places.append(place)
+    for reader in readers.values():
+        reader.places.sort()
+    return sorted(readers.values(), key=lambda r: (-r.last.timestamp(), str(r.reader)))

@@ -1,9 +1,13 @@
 """Placing, changing and cancelling visits, and the people's calendar feeds."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from inquiry.models import Cycle
 from inquiry.structures import Grouping
@@ -11,6 +15,7 @@ from opendoors import access
 from opendoors.tasks import enqueue
 from schools.models import Person
 
+from .calendar import cover_lesson, when_words
 from .models import (
     CalendarFeed,
     Commitment,
@@ -23,6 +28,9 @@ from .models import (
 )
 from .rules import VisitPlan, cover_candidates, visit_plan_problems
 
+# When a host is reminded of a pre-brief not yet written: two days before, early morning.
+PRE_BRIEF_REMINDER = (timedelta(days=2), time(7, 30))
+
 
 def _people_of(visit: Visit) -> set[int]:
     hosts = set(visit.classrooms.values_list("host_id", flat=True))
@@ -30,8 +38,72 @@ def _people_of(visit: Visit) -> set[int]:
     return hosts | {p for seat in seats for p in seat if p}
 
 
-def _notify(visit: Visit, change: str, people: set[int]) -> None:
-    enqueue("visits.tasks.visit_notify", visit.pk, change, sorted(people))
+def _notify(visit: Visit, change: str, people: set[int], *, was: str = "") -> None:
+    if people:
+        enqueue("visits.tasks.visit_notify", visit.pk, change, sorted(people), was)
+
+
+def facilitators_notify(*, cycle: Cycle, change: str, visits: list[Visit]) -> None:
+    """One email to the cycle's facilitators about these visits (all placed at once, or one
+    moved or cancelled)."""
+    if visits:
+        enqueue("visits.tasks.facilitators_notify", cycle.pk, change, [v.pk for v in visits])
+
+
+def substitute_bookings(visit: Visit) -> list[dict[str, str]]:
+    """What the school's office needs to book each substitute the visit needs now: the class,
+    its room, the time and the teacher covered; nothing of the visit. Empty when the school
+    names nobody to tell (there is nobody to email)."""
+    if not visit.cycle.school.office_contact_email:
+        return []
+    seats = (
+        VisitObserver.objects.filter(visit=visit, substitute=True)
+        .select_related("person")
+        .prefetch_related("person__meetings__section")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    slot = visit.slot
+    bookings = []
+    for seat in seats:
+        lesson = cover_lesson(visit, seat)
+        bookings.append(
+            {
+                "teacher": str(seat.person),
+                "section": lesson.section,
+                "room": lesson.room,
+                "day": date_format(visit.date, "l F j"),
+                "period": slot.period.label,
+                "starts": f"{slot.starts_at:%H:%M}" if slot.starts_at else "",
+                "ends": f"{slot.ends_at:%H:%M}" if slot.ends_at else "",
+            }
+        )
+    return bookings
+
+
+def _tell_office(visit: Visit, before: list[dict[str, str]]) -> None:
+    """The office contact hears what changed in the substitutes to book, if anything did."""
+    after = substitute_bookings(visit) if visit.status == VisitStatus.SCHEDULED else []
+    if before != after:
+        enqueue("visits.tasks.substitutes_notify", visit.cycle.school_id, before, after)
+
+
+def _ask_for_pre_briefs(visit: Visit, hosts: set[int], *, ask: set[int]) -> None:
+    """Where the cycle asks for pre-briefs: ask the hosts in `ask` now, and remind every host
+    two days before (each email checks again when it is due whether it still applies)."""
+    if not visit.cycle.needs_pre_brief or visit.status != VisitStatus.SCHEDULED:
+        return
+    for host in sorted(ask):
+        enqueue("visits.tasks.pre_brief_request", visit.pk, host)
+    before, at = PRE_BRIEF_REMINDER
+    zone = ZoneInfo(visit.cycle.school.time_zone)
+    remind_at = datetime.combine(visit.date - before, at, tzinfo=zone)
+    # A visit sooner than that: the request just sent is the reminder.
+    if remind_at <= timezone.now():
+        return
+    for host in sorted(hosts):
+        enqueue(
+            "visits.tasks.pre_brief_remind", visit.pk, host, visit.sequence, run_after=remind_at
+        )
 
 
 def _refuse_if_it_clashes(cycle: Cycle, plan: VisitPlan, exclude: Visit | None = None) -> None:
@@ -70,9 +142,12 @@ def _commitments_hold(visit: Visit, plan: VisitPlan) -> None:
 
 
 @transaction.atomic
-def visit_schedule(*, cycle: Cycle, plan: VisitPlan, notify: bool = True) -> Visit:
+def visit_schedule(
+    *, cycle: Cycle, plan: VisitPlan, notify: bool = True, tell_facilitators: bool = True
+) -> Visit:
     """Place a visit in the master schedule, or refuse it with every clash named.
-    `notify=False` is for loading data (the demo) that nobody should be emailed about."""
+    `notify=False` is for loading data (the demo) that nobody should be emailed about;
+    `tell_facilitators=False` when the caller tells them once about many visits."""
     _refuse_if_it_clashes(cycle, plan)
     visit = Visit.objects.create(cycle=cycle, date=plan.date, slot=plan.slot)
     VisitClassroom.objects.bulk_create(
@@ -88,6 +163,11 @@ def visit_schedule(*, cycle: Cycle, plan: VisitPlan, notify: bool = True) -> Vis
     _commitments_hold(visit, plan)
     if notify:
         _notify(visit, "scheduled", plan.people())
+        _tell_office(visit, before=[])
+        hosts = {host.pk for host, _ in plan.classrooms}
+        _ask_for_pre_briefs(visit, hosts, ask=hosts)
+        if tell_facilitators:
+            facilitators_notify(cycle=cycle, change="scheduled", visits=[visit])
     return visit
 
 
@@ -157,6 +237,12 @@ def visit_change(
             code="confirm_removal",
         )
     before = _people_of(visit)
+    was = when_words(visit.date, visit.slot)
+    hosts_before = set(visit.classrooms.values_list("host_id", flat=True))
+    covers_before = set(
+        visit.observers.exclude(covered_by=None).values_list("covered_by_id", flat=True)
+    )
+    bookings_before = substitute_bookings(visit) if visit.status == VisitStatus.SCHEDULED else []
     visit.date, visit.slot = plan.date, plan.slot
     visit.sequence = F("sequence") + 1
     visit.save(update_fields=["date", "slot", "sequence", "updated_at"])
@@ -166,9 +252,17 @@ def visit_change(
     visit.commitments.all().delete()
     if visit.status == VisitStatus.SCHEDULED:
         _commitments_hold(visit, plan)
-    _notify(visit, "moved", plan.people())
+    now = plan.people()
+    # Someone new to the visit is asked, not told of a change to what they never heard of.
+    _notify(visit, "moved", now & before)
+    _notify(visit, "scheduled", now - before)
     # Those who had a part and have none now hear only that they are no longer needed.
-    _notify(visit, "released", before - plan.people())
+    _notify(visit, "released", before - now - covers_before, was=was)
+    _notify(visit, "cover_released", (before - now) & covers_before, was=was)
+    _tell_office(visit, before=bookings_before)
+    hosts = {host.pk for host, _ in plan.classrooms}
+    _ask_for_pre_briefs(visit, hosts, ask=hosts - hosts_before)
+    facilitators_notify(cycle=visit.cycle, change="moved", visits=[visit])
     return visit
 
 
@@ -180,8 +274,12 @@ def visit_cancel(*, visit: Visit) -> None:
     )
     if not cancelled:
         return
+    bookings = substitute_bookings(visit)
+    visit.refresh_from_db(fields=["status", "sequence"])
     visit.commitments.all().delete()
     _notify(visit, "cancelled", _people_of(visit))
+    _tell_office(visit, before=bookings)
+    facilitators_notify(cycle=visit.cycle, change="cancelled", visits=[visit])
 
 
 def calendar_feed_for(person: Person) -> CalendarFeed:

@@ -25,6 +25,7 @@ urlpatterns = [
         proposal_views.proposal_change,
         name="proposal_change",
     ),
+    path("proposals/<id:proposal_id>/undo/", proposal_views.proposal_undo, name="proposal_undo"),
     path("proposals/<id:proposal_id>/retry/", proposal_views.proposal_retry, name="proposal_retry"),
     path(
         "proposals/<id:proposal_id>/publish/",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,16 +18,17 @@ from inquiry.structures import classroom_label
 from opendoors import access
 from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
+from schools.models import Meeting
 from schools.selectors import term_current
 
 from . import services
-from .calendar import calendar_bytes, cover_lesson, site_url
+from .calendar import calendar_bytes, cover_lesson, room_of, site_url
 from .capture import evidence_reads_log
 from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
 from .models import Debrief, EvidenceKind, Visit
 from .patterns import visit_patterns
 from .rules import cover_candidates
-from .selectors import calendar_visits_for, with_people
+from .selectors import calendar_visits_for, reads_by_reader, with_people
 
 READS_PER_PAGE = 50
 
@@ -96,23 +98,59 @@ def plan(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def detail(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
+    """The visit as its people need it before they walk in: when, which rooms, the problem of
+    practice, each host's pre-brief; a cover sees only the class they cover."""
     visit = access.visit_for_participant(request.user, visit_id)
-    visit = with_people(Visit.objects.filter(pk=visit.pk)).get()
-    covered = access.seats_covered_only_by(request.user, visit)
-    if covered:
+    # Prefetched on the visit already read: one query per relation, whatever the visit holds.
+    prefetch_related_objects(
+        [visit],
+        "classrooms__host",
+        Prefetch(
+            "classrooms__section__meetings",
+            queryset=Meeting.objects.only("id", "section_id", "slot_id", "teacher_id", "room"),
+        ),
+        "observers__person",
+        "observers__covered_by",
+    )
+    part = visit.part_of(request.user.pk)
+    is_facilitator = access.is_facilitator(request.user, visit.cycle)
+    if part == "covering" and not is_facilitator:
         # Covering is not taking part: the class to cover, nothing of the visit's learning.
-        context = {"visit": visit, "classes": [cover_lesson(visit, seat) for seat in covered]}
+        prefetch_related_objects([visit], "observers__person__meetings__section")
+        seats = [s for s in visit.observers.all() if s.covered_by_id == request.user.pk]
+        context = {"visit": visit, "classes": [cover_lesson(visit, seat) for seat in seats]}
         return render(request, "visits/cover.html", context)
-    pre_briefs = {p.host_id: p for p in visit.cycle.pre_briefs.all()}
+    cycle = visit.cycle
+    is_observer = any(seat.person_id == request.user.pk for seat in visit.observers.all())
+    rooms = list(visit.classrooms.all())
+    # A pre-brief saved with every field blank is not written: it is still asked for.
+    pre_briefs = {
+        p.host_id: p
+        for p in cycle.pre_briefs.filter(host__in=[r.host_id for r in rooms])
+        if p.instructional_goal or p.expectations or p.focus
+    }
+    classrooms = [
+        {
+            "room": room,
+            "label": classroom_label(room, cycle),
+            "number": room_of(visit, room),
+            "pre_brief": pre_briefs.get(room.host_id),
+            "mine": room.host_id == request.user.pk,
+        }
+        for room in rooms
+    ]
     context = {
         "visit": visit,
-        "cycle": visit.cycle,
-        "look_fors": visit.cycle.look_fors.filter(retired=False),
-        "rooms": [(room, pre_briefs.get(room.host_id)) for room in visit.classrooms.all()],
-        "is_facilitator": access.is_facilitator(request.user, visit.cycle),
-        "is_observer": any(seat.person_id == request.user.pk for seat in visit.observers.all()),
-        "in_group": access.is_in_visit_group(request.user, visit),
-        "hosts": any(room.host_id == request.user.pk for room in visit.classrooms.all()),
+        "cycle": cycle,
+        "look_fors": cycle.look_fors.filter(retired=False),
+        "classrooms": classrooms,
+        "numbers": [c["number"] for c in classrooms if c["number"]],
+        "my_classroom": next((c for c in classrooms if c["mine"]), None),
+        "show_pre_briefs": cycle.needs_pre_brief or bool(pre_briefs),
+        "is_facilitator": is_facilitator,
+        "is_observer": is_observer,
+        "in_group": is_observer or is_facilitator,
+        "hosts": any(c["mine"] for c in classrooms),
     }
     return render(request, "visits/detail.html", context)
 
@@ -204,6 +242,11 @@ def capture(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         "cycle": cycle,
         "rooms": [{"id": r.pk, "label": classroom_label(r, cycle)} for r in rooms],
         "kind_labels": dict(EvidenceKind.choices),
+        # What a note can be about ("About" chips: the current ones), in the page so that
+        # tagging works offline; retired ones still name entries waiting on the phone.
+        "look_fors": [
+            {"id": lf.pk, "text": lf.text, "retired": lf.retired} for lf in cycle.look_fors.all()
+        ],
         **tool_drawn(cycle=cycle),
     }
     return render(request, "visits/capture.html", context)
@@ -224,9 +267,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
     visit = access.visit_for_group(request.user, visit_id)
-    protocol = visit.cycle.preset.debrief_protocol
+    preset = visit.cycle.preset
+    protocol = preset.debrief_protocol
     record = Debrief.objects.filter(visit=visit).first()
     form = DebriefForm(request.POST or None, instance=record, steps=protocol)
+    # A round's next step is its team's; a micro-observation's is the observer's and the host's.
+    form.fields["team_next_step"].label = preset.next_step_label
     if request.method == "POST" and form.is_valid():
         form.instance.visit = visit
         form.save()
@@ -254,15 +300,23 @@ def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
 @login_required
 @private_no_store
 def my_classroom(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
-    """A host sees everything captured in their own classroom, and who else has read it."""
+    """A host sees everything captured in their own classroom, drawn as the debrief draws it
+    (for this classroom only), and who else has read it."""
     room = access.classroom_for_host(request.user, visit_id)
-    entries = access.evidence_visible_to(request.user, room.visit).filter(classroom=room)
-    # Every read, a page at a time; a page number that is not one shows the nearest page.
-    reads = Paginator(room.reads.select_related("reader").order_by("-at", "-pk"), READS_PER_PAGE)
+    visit = room.visit
+    entries = access.evidence_visible_to(request.user, visit).filter(classroom=room)
+    patterns = visit_patterns(
+        visit,
+        rooms=access.classrooms_with_evidence_for(request.user, visit).filter(pk=room.pk),
+        evidence=entries,
+    )
+    # One line per reader, a page at a time; a page number that is not one shows the nearest.
+    reads = Paginator(reads_by_reader(room), READS_PER_PAGE)
     context = {
         "room": room,
-        "visit": room.visit,
-        "cycle": room.visit.cycle,
+        "visit": visit,
+        "cycle": visit.cycle,
+        "patterns": patterns,
         "entries": entries.select_related("author", "look_for"),
         "reads": reads.get_page(request.GET.get("page")),
     }

@@ -5,9 +5,12 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from inquiry.models import Cycle
+from inquiry.models import Cycle, Stage
+from inquiry.stages import cycle_stage
 from inquiry.structures import Structure
+from schools.models import Person
 from visits.models import Visit
 from visits.rules import ObserverPlan, VisitPlan, visit_plan_problems
 
@@ -15,9 +18,19 @@ from visits.rules import ObserverPlan, VisitPlan, visit_plan_problems
 @pytest.mark.django_db
 def test_one_cycle_per_structure_each_at_its_own_stage(capsys):
     call_command("load_demo")
-    cycles = Cycle.objects.filter(school__slug="lincoln")
+    cycles = Cycle.objects.filter(school__slug="lincoln").select_related("school")
     assert sorted(c.structure for c in cycles) == sorted(Structure.values)
-    assert len({c.stage for c in cycles}) == 5
+    # Each stage follows from what happened in the cycle, none is set by hand.
+    now = timezone.now()
+    stages = {c.structure: cycle_stage(c, now) for c in cycles}
+    assert {s: stage.stage for s, stage in stages.items()} == {
+        Structure.ROUNDS: Stage.SCHEDULED,
+        Structure.LAB: Stage.PLANNING,
+        Structure.MICRO: Stage.DEBRIEFING,
+        Structure.SWAP: Stage.FOLLOWING_UP,
+        Structure.WALK: Stage.CLOSED,
+    }
+    assert not any(stage.by_hand for stage in stages.values())
     call_command("load_demo")
     assert Cycle.objects.count() == 5
     assert "principal" in capsys.readouterr().out
@@ -42,3 +55,24 @@ def test_the_demo_visits_keep_every_scheduling_rule():
     assert rounds.classrooms.count() == 3 and rounds.observers.count() == 4
     assert rounds.observers.filter(covered_by__isnull=False).count() == 1
     assert rounds.date > date.today()
+
+
+@pytest.mark.django_db
+def test_the_demo_coachs_board_shows_every_state(client):
+    """Every stage, and each step done, now and still to do, on the coach's home page."""
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(Person.objects.get(username="coach"))
+    page = client.get("/")
+    board = page.context["board"]
+    assert len(board.open) == 4 and len(board.closed) == 1
+    states = {step.state for card in board.open for step in card.steps}
+    assert states == {"done", "now", "todo"}
+    actions = {card.cycle.structure: card.next_action.label for card in board.open}
+    assert actions == {
+        Structure.ROUNDS: "Get ready for the next visit",
+        Structure.LAB: "Place visits",
+        Structure.MICRO: "Hold the debrief",
+        Structure.SWAP: "Follow up",
+    }
+    html = page.content.decode()
+    assert "Closed cycles (1)" in html and "Facilitating" in html

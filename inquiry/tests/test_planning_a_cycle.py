@@ -157,35 +157,30 @@ def test_an_empty_look_for_is_refused(client, personas):
 
 
 def test_the_evidence_tool_is_built_from_parts_and_previewed(client, personas):
-    cycle = start(client, personas)
+    cycle = start(client, personas)  # rounds: checklist, talk time, notes
     client.post(f"/cycles/{cycle.pk}/look-fors/", {"text": "Students justify", "kind": "oral"})
+    parts = f"/cycles/{cycle.pk}/evidence-tool/parts/"
     response = client.post(
-        f"/cycles/{cycle.pk}/evidence-tool/",
+        parts,
         {
-            "checklist_on": "on",
-            "checklist_order": 1,
-            "tally_on": "on",
-            "tally_order": 2,
-            "tally_title": "Question types",
-            "tally_labels": "Recall\nOpen-ended\n\nStudent to student",
-            "talk_time_on": "on",
-            "talk_time_order": 3,
-            "what_so_what_order": 9,
-            "notes_order": 9,
-            "time_outs_order": 9,
-            "student_prompts_order": 9,
+            "action": "add",
+            "kind": "tally",
+            "title": "Question types",
+            "labels": "Recall\nOpen-ended\n\nStudent to student",
         },
     )
     assert response.status_code == 302
+    client.post(parts, {"action": "up", "index": 3})  # the tally above the notes
+    client.post(parts, {"action": "remove", "index": 3})  # the notes go
     cycle.refresh_from_db()
     assert cycle.evidence_tool == [
         {"kind": "checklist"},
+        {"kind": "talk_time"},
         {
             "kind": "tally",
             "title": "Question types",
             "labels": ["Recall", "Open-ended", "Student to student"],
         },
-        {"kind": "talk_time"},
     ]
     preview = client.get(f"/cycles/{cycle.pk}/evidence-tool/preview/").content.decode()
     assert "Students justify" in preview and "Open-ended" in preview and "Teacher talk" in preview
@@ -194,21 +189,13 @@ def test_the_evidence_tool_is_built_from_parts_and_previewed(client, personas):
 def test_tally_counters_without_labels_are_refused(client, personas):
     cycle = start(client, personas)
     response = client.post(
-        f"/cycles/{cycle.pk}/evidence-tool/",
-        {
-            "tally_on": "on",
-            "tally_order": 1,
-            "tally_labels": "  \n",
-            "checklist_order": 2,
-            "talk_time_order": 3,
-            "what_so_what_order": 4,
-            "notes_order": 5,
-            "time_outs_order": 6,
-            "student_prompts_order": 7,
-        },
+        f"/cycles/{cycle.pk}/evidence-tool/parts/",
+        {"action": "add", "kind": "tally", "labels": "  \n"},
+        follow=True,
     )
-    assert response.status_code == 400
     assert "at least one label" in response.content.decode()
+    cycle.refresh_from_db()
+    assert "tally" not in [part["kind"] for part in cycle.evidence_tool]
 
 
 def test_the_tool_starts_again_from_its_template(client, personas):

@@ -1,7 +1,12 @@
-"""Fixtures for browser tests: Chromium, a fresh page per test, the task worker, sign-in."""
+"""Fixtures for browser tests: Chromium, a fresh page per test, the task worker, sign-in, and
+screenshots at phone and laptop size for a reviewer to look at."""
 
+import os
+import re
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -177,3 +182,52 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
     axe_check(page)
+
+
+# Where `screenshots` writes: test-output/ is not committed (.gitignore). An empty value turns
+# screenshots off.
+SCREENSHOTS_DIR = os.environ.get(
+    "OPENDOORS_SCREENSHOTS_DIR",
+    str(Path(__file__).resolve().parents[2] / "test-output/screenshots"),
+)
+SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "screenshots: writes the README's screenshots; skipped unless OPENDOORS_README_SCREENSHOTS"
+        " names their folder",
+    )
+
+
+@pytest.fixture
+def screenshots(request):
+    """`screenshots(page, "debrief")`: the whole page as it is now, at phone and at laptop size,
+    into <dir>/<test name>/<nn>-<step>-<phone|laptop>.png, numbered in the journey's order;
+    the page's own size is restored after. About 0.1 s a picture."""
+    folder = Path(SCREENSHOTS_DIR) / re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    if SCREENSHOTS_DIR:
+        shutil.rmtree(folder, ignore_errors=True)  # only this run's pictures
+    taken = []
+
+    def take(page, step: str) -> None:
+        if not SCREENSHOTS_DIR:
+            return
+        taken.append(step)
+        own_size = page.viewport_size
+        try:
+            for size, viewport in SIZES.items():
+                page.set_viewport_size(viewport)
+                # caret="initial": hiding the caret (the default) injects a <style> element,
+                # which the site's Content-Security-Policy refuses (and the test then fails).
+                page.screenshot(
+                    path=folder / f"{len(taken):02d}-{step}-{size}.png",
+                    full_page=True,
+                    caret="initial",
+                )
+        finally:
+            if own_size:
+                page.set_viewport_size(own_size)
+
+    return take

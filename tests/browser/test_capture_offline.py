@@ -62,10 +62,11 @@ def open_capture(page, live_server, visit) -> list[str]:
 
 
 def test_twenty_entries_captured_offline_survive_a_reload_and_are_stored_once(
-    page, live_server, transactional_db, personas, round_visit, server_log
+    page, live_server, transactional_db, personas, round_visit, server_log, screenshots
 ):
     visit = round_visit
     dialogs = open_capture(page, live_server, visit)
+    screenshots(page, "capture")
 
     page.context.set_offline(True)
     requests_before = len(server_log)
@@ -99,6 +100,7 @@ def test_twenty_entries_captured_offline_survive_a_reload_and_are_stored_once(
     recent = page.locator("#recent")
     expect(recent.get_by_text(HOSTILE)).to_be_visible()  # shown as text, never run
     axe_check(page)
+    screenshots(page, "offline-waiting")
     assert Evidence.objects.count() == 0
 
     # Still offline, the page reopens from the service worker with every entry waiting.
@@ -115,6 +117,7 @@ def test_twenty_entries_captured_offline_survive_a_reload_and_are_stored_once(
     assert f"POST /api/visits/{visit.pk}/evidence" in server_log
     expect(recent.locator(".entry-sent")).to_have_count(20)
     axe_check(page)
+    screenshots(page, "all-saved")
 
     stored = Evidence.objects.filter(classroom__visit=visit)
     assert stored.count() == 20

@@ -28,7 +28,7 @@ def counts(page, row: str) -> list[str]:
 
 
 def test_coach_imports_a_schedule(
-    page, live_server, transactional_db, personas, task_worker, tmp_path
+    page, live_server, transactional_db, personas, task_worker, tmp_path, screenshots
 ):
     upload = tmp_path / "lincoln-schedule.csv"
     upload.write_text(SMALL_SCHEDULE + CARA)
@@ -52,6 +52,7 @@ def test_coach_imports_a_schedule(
     assert counts(page, "Sections") == ["1", "0", str(len(kept_sections)), "0"]
     assert counts(page, "Meetings") == ["2", "–", str(len(KEPT)), "0"]
     axe_check(page)
+    screenshots(page, "import-preview")
 
     page.get_by_role("button", name="Apply this schedule").click()
     expect(status.locator("strong")).to_have_text("Applied", timeout=15_000)
@@ -63,6 +64,7 @@ def test_coach_imports_a_schedule(
         expect(grid.get_by_role("rowheader", name=name)).to_be_visible()
     expect(grid.get_by_role("cell", name="Free", exact=True).first).to_be_visible()
     axe_check(page)
+    screenshots(page, "master-schedule")
 
 
 def test_teacher_finds_their_free_periods(page, live_server, transactional_db, personas):

@@ -96,11 +96,14 @@ def rerendered(page, action) -> None:
     expect(page.locator("#visit-form:not([data-stale])")).to_be_attached()
 
 
-def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transactional_db, lincoln):
+def test_coach_plans_a_round_and_an_observer_finds_it(
+    page, live_server, transactional_db, lincoln, screenshots
+):
     monday = next_weekday(0)
 
     # Start the cycle.
     sign_in(page, live_server, "coach")
+    screenshots(page, "home")
     page.get_by_role("link", name="Start a cycle").click()
     expect(page.get_by_role("heading", name="Start a cycle of inquiry")).to_be_visible()
     axe_check(page)
@@ -126,6 +129,7 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
     expect(page.get_by_label("Problem of practice")).to_have_value(PROBLEM)
     expect(page.get_by_label("Is directly observable")).to_be_checked()
     axe_check(page)
+    screenshots(page, "focus-refused")
     page.get_by_label("Theory of action").fill(THEORY)
     page.get_by_role("button", name="Save the focus").click()
 
@@ -138,53 +142,95 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
         page.get_by_role("radio", name=re.compile(f"^{kind}")).check()
         page.get_by_role("button", name="Add", exact=True).click()
         expect(page.locator("ol.look-fors .lf-text", has_text=text)).to_be_visible()
-    listed = page.locator("ol.look-fors li")
+    listed = page.locator("ol.look-fors > li.look-for")
     expect(listed).to_have_count(len(LOOK_FORS))
     expect(listed.locator(".lf-text")).to_have_text([text for text, _ in LOOK_FORS])
     expect(listed.locator(".badge")).to_have_text([kind.lower() for _, kind in LOOK_FORS])
     axe_check(page)
+    screenshots(page, "look-fors")
+    # Edited in place, then one removed and brought back with "Undo" (no page loads).
+    first = listed.nth(0)
+    first.get_by_role("link", name="Edit").click()
+    editor = page.get_by_label("Look-for", exact=True)
+    expect(editor).to_be_focused()
+    editor.fill(LOOK_FORS[0][0] + " or a group")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(listed.nth(0).locator(".lf-text")).to_have_text(LOOK_FORS[0][0] + " or a group")
+    page.get_by_role("button", name=f"Remove “{LOOK_FORS[3][0]}”").click()
+    undo = page.locator("ol.look-fors .undo")
+    expect(undo).to_contain_text(f"Removed “{LOOK_FORS[3][0]}”.")
+    axe_check(page)
+    undo.get_by_role("button", name="Undo").click()
+    expect(listed).to_have_count(len(LOOK_FORS))
+    expect(listed.nth(3).locator(".lf-text")).to_have_text(LOOK_FORS[3][0])
 
-    # Evidence tool: the rounds template's checklist, plus tally counters.
+    # Evidence tool: the rounds template's checklist, plus tally counters, added in place.
     open_step(page, "Evidence tool")
     expect(page.get_by_text("The checklist is made from the look-fors (4 active)")).to_be_visible()
     axe_check(page)
-    expect(page.get_by_label("Include: Look-for checklist with counts")).to_be_checked()
-    page.get_by_label("Include: Tally counters").check()
+    parts = page.locator("ol.tool-parts > li.tool-part-row strong")
+    expect(parts).to_have_text(
+        ["Look-for checklist with counts", "Talk-time tracker", "Timestamped notes"]
+    )
+    page.get_by_text("Add: Tally counters").click()
     page.get_by_label("Tally title").fill("Who talks")
     page.get_by_label("Tally labels, one per line").fill("\n".join(TALLY_LABELS))
-    page.get_by_role("button", name="Save the evidence tool").click()
-    expect(page.get_by_text("Evidence tool saved.")).to_be_visible()
-    expect(page.get_by_label("Include: Tally counters")).to_be_checked()
+    page.get_by_role("button", name="Add tally counters").click()
+    expect(parts).to_have_text(
+        [
+            "Look-for checklist with counts",
+            "Talk-time tracker",
+            "Timestamped notes",
+            "Tally counters",
+        ]
+    )
     expect(page.get_by_label("Tally labels, one per line")).to_have_value("\n".join(TALLY_LABELS))
+    page.get_by_role("button", name="Move Tally counters up").click()
+    expect(parts.nth(2)).to_have_text("Tally counters")
     axe_check(page)
+    screenshots(page, "evidence-tool")
     page.get_by_role("link", name="Preview it as an observer").click()
     phone = page.get_by_role("region", name="Phone preview")
     expect(phone.get_by_role("heading", name="Look-fors")).to_be_visible()
     expect(phone.get_by_role("heading", name="Who talks")).to_be_visible()
-    for text, _ in LOOK_FORS:
+    for text, _ in LOOK_FORS[1:]:
         expect(phone.get_by_role("button", name=text)).to_be_visible()
     for label in TALLY_LABELS:
         expect(phone.get_by_role("button", name=label)).to_be_visible()
     axe_check(page)
     page.go_back()
 
-    # People: four observers, three hosts, the coach facilitates.
+    # People: four observers, three hosts, the coach facilitates; each part saved as pressed.
     open_step(page, "People")
     staff = page.get_by_role("region", name="Staff of Lincoln School")
     expect(staff).to_be_visible()
-    expect(staff.get_by_role("checkbox", name="coach facilitates")).to_be_checked()
+    expect(staff.get_by_role("button", name="coach Facilitates")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(staff.locator("#person-" + str(lincoln.teacher.pk))).to_contain_text("math")
     axe_check(page)
+    page.get_by_label("Name").fill("Park")
+    expect(staff.locator("li.person-card")).to_have_count(1)
+    page.get_by_role("link", name="Clear").click()
     for name in OBSERVERS:
-        staff.get_by_role("checkbox", name=f"{name} observes").check()
+        button = staff.get_by_role("button", name=f"{name} Observes")
+        button.click()
+        expect(staff.get_by_role("button", name=f"{name} Observes")).to_have_attribute(
+            "aria-pressed", "true"
+        )
     for name in HOSTS:
-        staff.get_by_role("checkbox", name=f"{name} hosts").check()
-    page.get_by_role("button", name="Save participants").click()
-    expect(page.get_by_text("Participants saved.")).to_be_visible()
-    for name in OBSERVERS:
-        expect(staff.get_by_role("checkbox", name=f"{name} observes")).to_be_checked()
-    for name in HOSTS:
-        expect(staff.get_by_role("checkbox", name=f"{name} hosts")).to_be_checked()
+        staff.get_by_role("button", name=f"{name} Hosts").click()
+        expect(staff.get_by_role("button", name=f"{name} Hosts")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    expect(page.locator("#people-summary")).to_contain_text("Observers: 4 · Hosts: 3")
     axe_check(page)
+    screenshots(page, "people")
+    page.reload()
+    for name in OBSERVERS:
+        expect(staff.get_by_role("button", name=f"{name} Observes")).to_have_attribute(
+            "aria-pressed", "true"
+        )
 
     # Visits: the form re-renders itself (htmx) after each choice.
     open_step(page, "Visits")
@@ -216,6 +262,7 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
         "Hal Ward: needs cover (HIST8-1 (History 8))"
     )
     axe_check(page)
+    screenshots(page, "place-a-visit")
     cover = available.get_by_label("Who covers Hal Ward's HIST8-1 (History 8)?")
     # Only colleagues free then, and nobody already in the visit.
     options = cover.locator("option")
@@ -235,6 +282,7 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
     for seat in ("Eli Park", "Fay Chen", "Gus Brown", "Hal Ward (covered by Ivy Nunez)"):
         expect(placed).to_contain_text(seat)
     axe_check(page)
+    screenshots(page, "visit-placed")
 
     # A free observer finds the visit at home and in their calendar feed.
     page.get_by_role("button", name="Sign out").click()
@@ -246,6 +294,7 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
     expect(card.get_by_role("link")).to_have_text(f"{monday:%a %b} {monday.day}, period 2")
     expect(card).to_contain_text("08:50–09:35")
     expect(card).to_contain_text(f"Observing {TITLE}")
+    screenshots(page, "observer-home")
     upcoming.get_by_role("link", name="Put my visits in my calendar").click()
     feed_url = page.locator("input#feed-url").input_value()
     assert feed_url.startswith(f"{live_server.url}/calendar/")
@@ -272,3 +321,31 @@ def test_coach_plans_a_round_and_an_observer_finds_it(page, live_server, transac
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Covering")
     expect(card).not_to_contain_text(TITLE)  # covering is not taking part
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_the_planning_pages_fit_a_phone(page, live_server, transactional_db, lincoln):
+    """At 390 px the look-fors and the People page scroll only down: people are cards, each
+    part a large toggle."""
+    from inquiry.services import cycle_start, look_for_add
+
+    cycle = cycle_start(school=lincoln.school, structure="rounds", title=TITLE, by=lincoln.coach)
+    for text, kind in LOOK_FORS:
+        look_for_add(cycle=cycle, text=text, kind=kind.lower())
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "coach")
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/look-fors/")
+    expect(page.locator("ol.look-fors > li.look-for")).to_have_count(len(LOOK_FORS))
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    axe_check(page)
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/people/")
+    toggle = page.get_by_role("button", name="Eli Park Observes")
+    expect(toggle).to_be_visible()
+    assert toggle.bounding_box()["height"] >= 44
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    axe_check(page)
+    page.goto(f"{live_server.url}/cycles/{cycle.pk}/evidence-tool/")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    axe_check(page)

@@ -3,6 +3,7 @@ refused one by one with a reason."""
 
 import pytest
 
+from inquiry.services import cycle_start, look_for_add, look_for_merge, look_for_retire
 from inquiry.tests.factories import make_round
 from visits.models import Evidence
 from visits.tests.helpers import entry, sync
@@ -86,6 +87,60 @@ def test_each_bad_entry_is_refused_with_a_reason_and_the_rest_are_stored(client,
         "text contains a NUL character, which cannot be stored",
     ]
     assert Evidence.objects.count() == 1
+
+
+def test_a_note_about_a_look_for_is_stored_with_it(client, personas, round_):
+    _, visit, room, look_for = round_
+    client.force_login(personas.colleague)
+    note = entry(room, kind="note", look_for=look_for.pk, text="Three pairs used sentence stems")
+    [result] = sync(client, visit, [note]).json()["results"]
+    assert result["status"] == "stored"
+    assert Evidence.objects.get().look_for == look_for
+
+
+def test_a_note_about_another_cycles_or_a_retired_look_for_is_refused_with_what_to_do(
+    client, personas, round_
+):
+    cycle, visit, room, look_for = round_
+    other_cycle = cycle_start(
+        school=personas.school, structure="rounds", title="Another", by=personas.coach
+    )
+    elsewhere = look_for_add(cycle=other_cycle, text="Students annotate", kind="visual")
+    retired = look_for_add(cycle=cycle, text="Students ask each other why", kind="oral")
+    look_for_retire(look_for=retired)
+    merged = look_for_add(cycle=cycle, text="Students cite the chart", kind="visual")
+    look_for_merge(keep=look_for, others=[merged])
+    client.force_login(personas.colleague)
+    results = sync(
+        client,
+        visit,
+        [
+            entry(room, kind="note", look_for=elsewhere.pk, text="About another cycle"),
+            entry(room, kind="note", look_for=retired.pk, text="About a retired one"),
+            entry(room, kind="bright_moment", look_for=merged.pk, text="About a merged one"),
+            entry(room, kind="note", look_for=2**40, text="About nothing that exists"),
+        ],
+    ).json()["results"]
+    assert [r["status"] for r in results] == ["refused"] * 4
+    assert [r["message"] for r in results] == [
+        "the look-for this is about is not one of this cycle's: send it without the look-for",
+        "the look-for “Students ask each other why” was retired from this cycle: send it "
+        "without the look-for",
+        f"the look-for “Students cite the chart” was merged into “{look_for.text}”: send it "
+        "without the look-for, or write it again about the merged one",
+        "the look-for this is about is not one of this cycle's: send it without the look-for",
+    ]
+    assert not Evidence.objects.exists()
+
+
+def test_a_look_for_tapped_before_it_was_retired_is_still_kept(client, personas, round_):
+    """A tap waiting on a phone while the coach retired its look-for: the debrief keeps the
+    retired look-for's row, so the tap is stored."""
+    _, visit, room, look_for = round_
+    look_for_retire(look_for=look_for)
+    client.force_login(personas.colleague)
+    [result] = sync(client, visit, [entry(room, look_for=look_for.pk)]).json()["results"]
+    assert result["status"] == "stored"
 
 
 @pytest.mark.parametrize(

@@ -176,3 +176,133 @@ def test_the_debrief_takes_the_same_queries_for_few_or_many_entries(client, pers
     fill(visit, cycle, watchers, per_observer=50)  # 10 classrooms × 8 observers × 50 entries
     assert Evidence.objects.count() == 4000
     assert queries() == few
+
+
+def two_classroom_round(personas):
+    """A round through two classrooms (hosts h0 and h1), observed by o0."""
+    cycle, visit, watchers = big_round(personas, classrooms=2, observers=1)
+    return cycle, visit, watchers[0], list(visit.classrooms.order_by("position", "id"))
+
+
+def debrief_section(html: str, heading_id: str) -> str:
+    """The debrief's section under the heading with this id, as HTML."""
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def test_notes_tagged_with_a_look_for_are_grouped_under_it_and_only_untagged_ones_are_other(
+    client, personas
+):
+    cycle, visit = make_round(personas)
+    room = visit.classrooms.get()
+    look_for = cycle.look_fors.get(text="Students use the anchor chart")
+    client.force_login(personas.colleague)
+    sync(
+        client,
+        visit,
+        [
+            entry(room, kind="note", look_for=look_for.pk, text="Three pairs pointed at the chart"),
+            entry(room, kind="what", look_for=look_for.pk, text="A student read the chart aloud"),
+            entry(room, kind="note", text="The room was warm"),
+        ],
+    )
+    html = client.get(f"/visits/{visit.pk}/debrief/").content.decode()
+    grouped = debrief_section(html, "quotes-h")
+    tagged = grouped[grouped.index("Students use the anchor chart") : grouped.index("Other notes")]
+    assert "Three pairs pointed at the chart" in tagged
+    assert "A student read the chart aloud" in tagged
+    others = grouped[grouped.index("Other notes") :]
+    assert "The room was warm" in others and "pointed at the chart" not in others
+
+
+def test_a_retired_look_for_keeps_the_notes_captured_for_it(client, personas):
+    cycle, visit = make_round(personas)
+    room = visit.classrooms.get()
+    look_for = cycle.look_fors.first()
+    client.force_login(personas.colleague)
+    sync(client, visit, [entry(room, kind="note", look_for=look_for.pk, text="Kept words")])
+    look_for.retired = True
+    look_for.save()
+    grouped = debrief_section(
+        client.get(f"/visits/{visit.pk}/debrief/").content.decode(), "quotes-h"
+    )
+    assert look_for.text in grouped and "Kept words" in grouped and "retired" in grouped
+
+
+def test_look_for_counts_are_a_chart_whose_numbers_are_text_by_classroom(client, personas):
+    cycle, visit, observer, (a, b) = two_classroom_round(personas)
+    first = cycle.look_fors.first()
+    client.force_login(observer)
+    sync(
+        client,
+        visit,
+        [entry(a, look_for=first.pk), entry(a, look_for=first.pk), entry(b, look_for=first.pk)],
+    )
+    client.force_login(personas.coach)
+    chart = debrief_section(
+        client.get(f"/visits/{visit.pk}/debrief/").content.decode(), "lf-chart-h"
+    )
+    assert "<caption>How often observers noted each look-for</caption>" in chart
+    row = chart[chart.index(first.text) :]
+    assert '<span class="num">3</span>' in row[:600]
+    assert "Classroom A 2 · Classroom B 1" in row[:600]
+
+
+def test_bright_moments_reach_the_debrief_with_or_without_words(client, personas):
+    _, visit, observer, (a, b) = two_classroom_round(personas)
+    client.force_login(observer)
+    sync(
+        client,
+        visit,
+        [
+            entry(a, kind="bright_moment"),
+            entry(a, kind="bright_moment", text="A shy student led the pair"),
+            entry(b, kind="bright_moment"),
+        ],
+    )
+    client.force_login(personas.coach)
+    page = client.get(f"/visits/{visit.pk}/debrief/")
+    bright = debrief_section(page.content.decode(), "bright-h")
+    assert "3 bright moments in 2 classrooms" in bright
+    assert "A shy student led the pair" in bright
+    assert not page.context["patterns"].other_quotes  # not also among the other notes
+
+
+def test_a_classroom_without_talk_time_says_not_tracked_never_zero_percent(client, personas):
+    _, visit, observer, (a, _b) = two_classroom_round(personas)
+    client.force_login(observer)
+    talk = {"teacher_talk_seconds": 120, "student_talk_seconds": 360, "silence_seconds": 120}
+    sync(client, visit, [entry(a, kind="talk_time", **talk)])
+    client.force_login(personas.coach)
+    talk_time = debrief_section(
+        client.get(f"/visits/{visit.pk}/debrief/").content.decode(), "talk-h"
+    )
+    assert "Classroom B</strong>: talk time not tracked" in talk_time
+    assert "<strong>0%</strong>" not in talk_time
+    assert "Student talk: <strong>60%</strong>" in talk_time  # the share bar's numbers, as text
+
+
+@pytest.mark.parametrize("structure", ["micro", "swap"])
+def test_a_one_to_one_debrief_speaks_of_one_classroom_and_no_team(client, personas, structure):
+    _, visit = make_round(personas, structure=structure)
+    client.force_login(personas.coach)
+    html = client.get(f"/visits/{visit.pk}/debrief/").content.decode()
+    assert "across classrooms" not in html
+    assert "team&#x27;s next step" not in html and "team's next step" not in html
+
+
+@pytest.mark.parametrize(("structure", "label"), [("rounds", "Our team"), ("micro", "Our next")])
+def test_the_next_step_is_named_as_the_structure_names_it(client, personas, structure, label):
+    _, visit = make_round(personas, structure=structure)
+    client.force_login(personas.coach)
+    form = client.get(f"/visits/{visit.pk}/debrief/").context["form"]
+    assert form.fields["team_next_step"].label.startswith(label)
+
+
+def test_the_debrief_links_each_step_timer_to_its_visit_and_step(client, personas):
+    _, visit = make_round(personas)
+    client.force_login(personas.coach)
+    html = client.get(f"/visits/{visit.pk}/debrief/").content.decode()
+    assert f'id="debrief" data-visit="{visit.pk}"' in html
+    assert 'data-step="0" data-name="Describe" data-minutes="10"' in html

@@ -15,13 +15,15 @@
    author, and are sent when the author signs in again.
 
    The page's parts live in small modules, each given what it needs as arguments: the entry
-   lists (entries_view.js), the countdown (timer.js), talk time (talk.js), offline readiness and
-   storage (offline.js), locking when someone else signs in (lock.js) and DOM helpers (dom.js).
+   lists (entries_view.js), the countdown (timer.js), talk time (talk.js), the look-for a note is
+   about (note_about.js), offline readiness and storage (offline.js), locking when someone else
+   signs in (lock.js) and DOM helpers (dom.js).
    The service worker saves every module the page loaded (offline.js, shellUrls). */
 
 import { el, plural } from "./dom.js";
 import { describe, entriesView } from "./entries_view.js";
 import { lock as lockPage, lockWatch, someoneElseSignedIn } from "./lock.js";
+import { aboutPicker } from "./note_about.js";
 import { askPersistence, openStore, prepareOffline } from "./offline.js";
 import { batches, entriesOnPhone, entryNew, newId, settlement } from "./outbox.js";
 import { backoffMs, batchSend, poster } from "./sync.js";
@@ -38,6 +40,11 @@ const MAX_TEXT = 5000;
 const MAX_LABEL = 200;
 const PREFIX = `opendoors-capture:${USER}:${VISIT}:`;
 const KIND_LABELS = JSON.parse(document.getElementById("kind-labels").textContent);
+// The cycle's look-fors (id -> text): every one names entries; current ones are "About" chips.
+// (A page saved on the phone before notes could be tagged has none: it offers no chips.)
+const ALL_LOOK_FORS = JSON.parse(document.getElementById("capture-look-fors")?.textContent || "[]");
+const LOOK_FOR_NAMES = new Map(ALL_LOOK_FORS.map((lf) => [lf.id, lf.text]));
+const LOOK_FORS = new Map(ALL_LOOK_FORS.filter((lf) => !lf.retired).map((lf) => [lf.id, lf.text]));
 
 const $ = (id) => document.getElementById(id);
 const who = { visit: VISIT, user: USER };
@@ -137,6 +144,7 @@ function roomLabel(id) {
 }
 
 function lookForText(id) {
+  if (LOOK_FOR_NAMES.has(Number(id))) return LOOK_FOR_NAMES.get(Number(id));
   const text = root.querySelector(`#tool [data-look-for="${Number(id)}"] .tap-text`);
   return text ? text.textContent : "A look-for";
 }
@@ -309,7 +317,7 @@ function renderSignIn(show) {
 
 /* ---------- rendering: entries (entries_view.js) ---------- */
 
-const view = entriesView({ kindLabels: KIND_LABELS, roomLabel, lookForText, retry, discard });
+const view = entriesView({ kindLabels: KIND_LABELS, roomLabel, lookForText, retry, discard, untag });
 
 function renderRecent() {
   view.renderRecent(state.entries);
@@ -334,6 +342,12 @@ async function retry(rec) {
   state.entries.set(again.id, { rec: again, where: "outbox" });
   renderAll();
   sync("manual");
+}
+
+/* A note refused for its look-for (retired or merged since the page was opened): sent again
+   about no look-for, its words kept. */
+function untag(rec) {
+  return retry({ ...rec, look_for: null });
 }
 
 async function discard(rec) {
@@ -393,12 +407,16 @@ function showProblem(message) {
 }
 
 /* A text area whose buttons (data-save) each make one entry of their kind; its draft is kept
-   on the phone until it is saved. */
+   on the phone until it is saved. A note box also offers what the note is about (a look-for),
+   kept with the draft and sent with whichever of its buttons saves it. */
 function textEntryWire(entry) {
   const area = entry.querySelector("textarea");
   const error = entry.querySelector(".field-error");
   const entryLabel = entry.dataset.entryLabel || "";
   const draftKey = `draft:${area.id}`;
+  const about = entry.querySelector('button[data-save="note"]')
+    ? aboutPicker({ entry, lookFors: LOOK_FORS, local, key: `about:${area.id}`, name: `about-${area.id}` })
+    : null;
   area.value = local.get(draftKey, "");
   area.addEventListener("input", () => {
     local.set(draftKey, area.value);
@@ -419,8 +437,11 @@ function textEntryWire(entry) {
       return;
     }
     saving = typed;
+    const fields = { text, label: entryLabel.slice(0, MAX_LABEL) };
+    const lookFor = about ? about.value() : null;
+    if (lookFor !== null) fields.look_for = lookFor;
     try {
-      await record(kind, { text, label: entryLabel.slice(0, MAX_LABEL) });
+      await record(kind, fields);
     } catch (err) {
       fieldError(error, `Not saved: ${err.message || err}`);
       return;
@@ -432,6 +453,7 @@ function textEntryWire(entry) {
     if (area.value !== typed) return;
     area.value = "";
     local.remove(draftKey);
+    if (about) about.clear(); // the next note starts about nothing in particular
     area.focus();
   }
   for (const button of entry.querySelectorAll("button[data-save]")) {

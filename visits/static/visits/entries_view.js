@@ -1,7 +1,7 @@
 /* The entry lists of the capture page (capture.js): recent entries, those OpenDoors refused,
    and those kept in two versions. Text is always shown as text (dom.js `el`). The page passes
    what the lists need: the labels, how to name a classroom and a look-for, and what the
-   buttons of a refused entry do. `describe` and `recentFirst` are pure, tested in
+   buttons of a refused entry do. `describe`, `aboutText` and `recentFirst` are pure, tested in
    visits/tests/js/entries_view.test.mjs. */
 
 import { percentages, clock } from "./clock.js";
@@ -34,6 +34,14 @@ export function describe(rec, lookForText) {
   }
 }
 
+/* What words are about ("About: <look-for>"), or "" for an entry about no look-for. A look-for
+   tap is its look-for already (describe). Entries kept before notes could be tagged have no
+   look_for at all. */
+export function aboutText(rec, lookForText) {
+  if (rec.kind === "look_for" || rec.look_for === null || rec.look_for === undefined) return "";
+  return `About: ${lookForText(rec.look_for)}`;
+}
+
 /* The newest `limit` of the {rec, where} items, newest first. */
 export function recentFirst(items, limit = RECENT) {
   return [...items]
@@ -44,8 +52,9 @@ export function recentFirst(items, limit = RECENT) {
 }
 
 /* The lists, drawn with the page's labels and callbacks:
-   kindLabels (kind -> label), roomLabel(id), lookForText(id), retry(rec), discard(rec). */
-export function entriesView({ kindLabels, roomLabel, lookForText, retry, discard }) {
+   kindLabels (kind -> label), roomLabel(id), lookForText(id), retry(rec), discard(rec), and
+   untag(rec) (send again about no look-for). */
+export function entriesView({ kindLabels, roomLabel, lookForText, retry, discard, untag }) {
   const $ = (id) => document.getElementById(id);
 
   function entryItem(rec, where, extra) {
@@ -57,11 +66,13 @@ export function entriesView({ kindLabels, roomLabel, lookForText, retry, discard
     );
     const badge = where ? el("span", { class: `entry-state entry-${where}` }, WHERE_LABELS[where]) : null;
     const text = describe(rec, lookForText);
+    const about = aboutText(rec, lookForText);
     return el(
       "li",
       { class: "entry" },
       el("span", { class: "entry-top" }, head, badge),
       text ? el("span", { class: "entry-text" }, text) : null,
+      about ? el("span", { class: "entry-about" }, about) : null,
       ...(extra || []),
     );
   }
@@ -85,6 +96,9 @@ export function entriesView({ kindLabels, roomLabel, lookForText, retry, discard
             "span",
             { class: "entry-actions" },
             el("button", { type: "button", onclick: () => retry(rec) }, "Try again"),
+            aboutText(rec, lookForText) && untag
+              ? el("button", { type: "button", onclick: () => untag(rec) }, "Send without the look-for")
+              : null,
             el("button", { type: "button", class: "danger", onclick: () => discard(rec) }, "Remove from this phone"),
           ),
         ]),

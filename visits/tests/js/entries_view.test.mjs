@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { RECENT, WHERE_LABELS, describe, recentFirst } from "../../static/visits/entries_view.js";
+import { RECENT, WHERE_LABELS, aboutText, describe, recentFirst } from "../../static/visits/entries_view.js";
 
 const lookForText = (id) => `look-for ${id}`;
 
@@ -13,6 +13,14 @@ test("each kind of entry is described in one line", () => {
   assert.equal(describe({ kind: "student_prompt", label: "", text: "Because" }, lookForText), "Because");
   assert.equal(describe({ kind: "note", text: "<b>as text</b>" }, lookForText), "<b>as text</b>");
   assert.equal(describe({ kind: "time_out" }, lookForText), "");
+});
+
+test("a tagged note says which look-for it is about; a tap and an untagged note do not", () => {
+  assert.equal(aboutText({ kind: "note", text: "Pairs argued", look_for: 4 }, lookForText), "About: look-for 4");
+  assert.equal(aboutText({ kind: "bright_moment", text: "Yes!", look_for: 2 }, lookForText), "About: look-for 2");
+  assert.equal(aboutText({ kind: "look_for", look_for: 4 }, lookForText), "");
+  assert.equal(aboutText({ kind: "note", text: "Warm room", look_for: null }, lookForText), "");
+  assert.equal(aboutText({ kind: "note", text: "Kept before tagging" }, lookForText), "");
 });
 
 test("talk time is described as shares and the time timed", () => {

@@ -46,6 +46,31 @@ test("talk seconds and the look-for are sent only when the entry has them", () =
   assert.equal(outbox.payload(entry({ kind: "look_for", look_for: 4 })).look_for, 4);
 });
 
+test("a note about a look-for carries the look-for to the API, and through a refusal and a retry", async () => {
+  const note = entry({ look_for: 4 });
+  assert.equal(outbox.payload(note).look_for, 4);
+  // Kept on the phone (as IndexedDB keeps it, by copy), refused, then sent again as it was.
+  const store = new outbox.MemoryStore();
+  await store.apply([{ store: "outbox", put: note }]);
+  const [waiting] = await store.all("outbox");
+  assert.equal(outbox.payload(waiting).look_for, 4);
+  const { ops } = outbox.settlement([waiting], [{ id: note.id, status: "refused", message: "retired" }], { now: NOW });
+  await store.apply(ops);
+  const [refused] = await store.all("refused");
+  assert.equal(refused.look_for, 4);
+  assert.equal(refused.message, "retired");
+});
+
+test("a note waiting from before notes could be tagged is sent about no look-for", () => {
+  const older = entry();
+  delete older.look_for; // kept in an outbox by an earlier capture page
+  const sent = outbox.payload(older);
+  assert.equal("look_for" in sent, false);
+  assert.equal(sent.text, "Students explain to a partner");
+  assert.equal("look_for" in outbox.payload({ ...entry(), look_for: null }), false);
+  assert.equal(outbox.batches([older, entry({ look_for: 4 })]).length, 1);
+});
+
 test("a page shows only its person's entries of its visit, and counts theirs of other visits", () => {
   const theirs = entry();
   const otherVisit = { ...entry(), visit: 8 };

@@ -1,0 +1,155 @@
+"""When a cycle moves from one stage to the next: one rule, `stage_due`, computed on read from
+what has happened, never stored. A facilitator may set a stage by hand instead
+(`Cycle.stage_by_hand`); it holds until they choose "Follow the steps" again.
+
+The rule, from facts every participant can see on the cycle's pages (its visits and whether
+each was debriefed):
+
+- planning: no visit is in the schedule (cancelled visits do not count);
+- scheduled: visits are published and some have not happened yet, and no debrief is open;
+- debriefing: every visit's time has passed (or a debrief was opened), and some visit's
+  debrief has no takeaways yet;
+- following up: every visit's debrief has its takeaways, until the follow-up window ends,
+  `FOLLOW_UP_WINDOW` after the last visit;
+- closed: after that.
+
+Why a window, not "every follow-up answered": goals and follow-up answers are their
+authors' (README, "Security and privacy"); a stage that moved when the last answer came in
+would tell the facilitator, who chooses the participants, that one person answered. The
+window is when the check-in of a goal tried within a week of the visit comes due (check-ins
+come two weeks after the goal's date: growth.services.FOLLOW_UP_AFTER). A facilitator who
+is done sooner closes the cycle by hand.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef
+
+from visits.models import Debrief, Visit, VisitStatus
+
+from .models import Cycle, Stage
+
+# A week to try a goal, then two weeks to its check-in (growth.services.FOLLOW_UP_AFTER).
+FOLLOW_UP_WINDOW = timedelta(weeks=3)
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What the stage needs to know of one scheduled visit."""
+
+    visit_id: int
+    on: date
+    ends_at: time | None  # the slot's bell time; without one, the visit lasts its whole day
+    debrief_opened: bool
+    debrief_done: bool  # its takeaways are written
+
+    def over(self, local_now: datetime) -> bool:
+        """Whether the visit's time has passed, `local_now` being the school's clock."""
+        end = datetime.combine(self.on, self.ends_at or time.max)
+        return end <= local_now.replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    time_zone: str  # the school's: a visit's date and bell times are its local time
+    visits: tuple[VisitFacts, ...] = ()
+
+    def local(self, now: datetime) -> datetime:
+        return now.astimezone(ZoneInfo(self.time_zone))
+
+    def visits_over(self, now: datetime) -> list[VisitFacts]:
+        local_now = self.local(now)
+        return [visit for visit in self.visits if visit.over(local_now)]
+
+    @property
+    def follow_up_ends(self) -> date | None:
+        """The first day of the closed stage, once visits are in the schedule."""
+        return max(v.on for v in self.visits) + FOLLOW_UP_WINDOW if self.visits else None
+
+
+def stage_due(facts: StageFacts, now: datetime) -> Stage:
+    """The stage the cycle's steps have reached at `now` (an aware datetime)."""
+    if not facts.visits:
+        return Stage.PLANNING
+    all_over = len(facts.visits_over(now)) == len(facts.visits)
+    if not all_over and not any(v.debrief_opened for v in facts.visits):
+        return Stage.SCHEDULED
+    if not all(v.debrief_done for v in facts.visits):
+        return Stage.DEBRIEFING
+    ends = facts.follow_up_ends
+    if ends is not None and facts.local(now).date() < ends:
+        return Stage.FOLLOWING_UP
+    return Stage.CLOSED
+
+
+def stage_of(cycle: Cycle, facts: StageFacts, now: datetime) -> Stage:
+    """The stage a cycle shows: the facilitator's choice when they set one, else the steps'."""
+    if cycle.stage_by_hand:
+        return Stage(cycle.stage_by_hand)
+    return stage_due(facts, now)
+
+
+def stage_facts(cycles: Iterable[Cycle]) -> dict[int, StageFacts]:
+    """Each cycle's facts, in one query however many cycles (their school must be loaded or
+    select_related: its time zone is read)."""
+    cycles = list(cycles)
+    debriefs = Debrief.objects.filter(visit=OuterRef("pk"))
+    rows = (
+        Visit.objects.filter(cycle__in=[c.pk for c in cycles], status=VisitStatus.SCHEDULED)
+        .annotate(opened=Exists(debriefs), done=Exists(debriefs.exclude(takeaways="")))
+        .order_by("date", "slot__period__position")
+        .values_list("pk", "cycle_id", "date", "slot__ends_at", "opened", "done")
+    )
+    visits: dict[int, list[VisitFacts]] = {}
+    for pk, cycle_id, on, ends_at, opened, done in rows:
+        visits.setdefault(cycle_id, []).append(VisitFacts(pk, on, ends_at, opened, done))
+    return {c.pk: StageFacts(c.school.time_zone, tuple(visits.get(c.pk, ()))) for c in cycles}
+
+
+@dataclass(frozen=True)
+class CycleStage:
+    """A cycle's stage as its pages show it."""
+
+    stage: Stage
+    due: Stage  # where the steps are, also when the stage was set by hand
+    by_hand: bool
+    facts: StageFacts
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
+
+    @property
+    def what_moves_it(self) -> str:
+        """What moves the stage on, as the overview tells its facilitator."""
+        ends = self.facts.follow_up_ends
+        if self.due == Stage.PLANNING:
+            return "It moves to “Visits scheduled” when the first visit is published."
+        if self.due == Stage.SCHEDULED:
+            return "It moves to “Debriefing” once the last visit is over, or a debrief is opened."
+        if self.due == Stage.DEBRIEFING:
+            return "It moves to “Following up” once every visit's debrief has its takeaways."
+        if self.due == Stage.FOLLOWING_UP and ends is not None:
+            return (
+                f"It closes on {ends:%b %-d}, three weeks after the last visit, when goals' "
+                "check-ins have come due."
+            )
+        return "Its follow-up window is over."
+
+    @property
+    def value(self) -> str:
+        return self.stage.value
+
+
+def cycle_stage(cycle: Cycle, now: datetime) -> CycleStage:
+    """One cycle's stage (one query)."""
+    facts = stage_facts([cycle])[cycle.pk]
+    return stage_shown(cycle, facts, now)
+
+
+def stage_shown(cycle: Cycle, facts: StageFacts, now: datetime) -> CycleStage:
+    due = stage_due(facts, now)
+    return CycleStage(stage_of(cycle, facts, now), due, bool(cycle.stage_by_hand), facts)
