@@ -195,7 +195,11 @@ class LookForForm(forms.ModelForm):
 
 
 class MergeForm(forms.Form):
-    keep = IdChoiceField(queryset=LookFor.objects.none(), label="Keep")
+    # A radio list, no blank "---------" choice (a select without one would start on a choice
+    # the coach did not make, and read the look-fors once more to decide on `required`).
+    keep = IdChoiceField(
+        queryset=LookFor.objects.none(), label="Keep", empty_label=None, widget=forms.RadioSelect
+    )
     others = IdsChoiceField(
         queryset=LookFor.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -15,6 +15,8 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opendoors import access
@@ -30,6 +32,31 @@ NOT_ABOUT_STUDENTS = "Look-fors work best phrased about students: what students 
 
 def _undo_key(cycle: Cycle, what: str) -> str:
     return f"undo:{what}:{cycle.pk}"
+
+
+def _refusals(refused: ValidationError) -> list[str | SafeString]:
+    """What a refused change says; a part kept for a visit still to come links that visit,
+    where the facilitator changes or cancels it."""
+    said: list[str | SafeString] = []
+    for error in refused.error_list:
+        if isinstance(error, services.PartInVisitAhead):
+            url = reverse("visits:change", kwargs={"visit_id": error.visit.pk})
+            said.append(
+                format_html(
+                    '{} {} <a href="{}">the visit on {}</a>: change or cancel that visit first.',
+                    error.person,
+                    error.does,
+                    url,
+                    error.when,
+                )
+            )
+        else:
+            said.extend(error.messages)
+    return said
+
+
+def _joined(said: list[str | SafeString]) -> SafeString:
+    return mark_safe(" ".join(conditional_escape(line) for line in said))
 
 
 def _status(request, *, htmx: int = 200, page: int = 400) -> int:
@@ -76,9 +103,17 @@ def look_fors(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     if not form.is_valid():
         return _look_for_editor(request, cycle, form=form, status=_status(request))
     data = form.cleaned_data
-    services.look_for_add(
-        cycle=cycle, text=data["text"], kind=data["kind"], position=data.get("position")
-    )
+    try:
+        services.look_for_add(
+            cycle=cycle, text=data["text"], kind=data["kind"], position=data.get("position")
+        )
+    except ValidationError as refused:
+        # Also an "Undo" sent twice: the look-for is back once, and the second one says so.
+        if request.htmx:
+            form.add_error("text", refused)
+            return _look_for_editor(request, cycle, form=form)
+        messages.error(request, " ".join(refused.messages))
+        return redirect("inquiry:look_fors", cycle_id=cycle.pk)
     note = "" if "student" in data["text"].lower() else NOT_ABOUT_STUDENTS
     if request.htmx:
         return _look_for_editor(request, cycle, note=note)
@@ -271,7 +306,7 @@ def people(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
 
 def _person_part(request, cycle) -> HttpResponse:
     form = forms.PersonPartForm(request.POST, staff=school_staff(cycle.school))
-    error = ""
+    error: str | SafeString = ""
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -279,7 +314,7 @@ def _person_part(request, cycle) -> HttpResponse:
                 cycle=cycle, person=data["person"], role=data["role"], on=data["on"]
             )
         except ValidationError as refused:
-            error = " ".join(refused.messages)
+            error = _joined(_refusals(refused))
     else:
         error = "Choose someone on this page, and observer, host or facilitator."
     back = QueryDict(request.POST.get("back", ""))
@@ -307,9 +342,14 @@ def _people_saved_at_once(request, cycle) -> HttpResponse:
     staff = school_staff(cycle.school)
     form = forms.PeopleForm(request.POST, staff=staff)
     if form.is_valid():
-        services.participants_set(cycle=cycle, **form.cleaned_data)
-        messages.success(request, "Participants saved.")
-        return redirect("inquiry:people", cycle_id=cycle.pk)
+        try:
+            services.participants_set(cycle=cycle, **form.cleaned_data)
+        except ValidationError as refused:
+            for said in _refusals(refused):
+                messages.error(request, said)
+        else:
+            messages.success(request, "Participants saved.")
+            return redirect("inquiry:people", cycle_id=cycle.pk)
     for errors in form.errors.values():
         messages.error(request, " ".join(str(message) for message in errors))
     context = _people_context(request, cycle)

@@ -2,14 +2,18 @@
 their subjects, grades and free periods, and the rows of the planning pages' in-place lists."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from schools.models import Person, School, Slot
 from schools.selectors import schedule_grid
+from visits.models import Visit, VisitStatus
 
 from .models import Cycle, LookFor, ParticipantRole
+from .stages import visit_over
 from .structures import EvidencePart
 
 if TYPE_CHECKING:
@@ -262,3 +266,26 @@ def staff_for_cycle(cycle: Cycle) -> StaffList:
 def staff_matching(staff: StaffList, filters: dict[str, str]) -> list[StaffMember]:
     """The staff that every filter chosen on the People page lets through."""
     return [m for m in staff.members if _matches(m, filters, staff.new_years)]
+
+
+def visits_ahead_with_part(
+    cycle: Cycle, people: set[int], role: str, now: datetime
+) -> list[tuple[int, Visit]]:
+    """(person id, visit) for each of these people who hosts (or observes, by `role`) a
+    published visit of the cycle that is not over yet, soonest first: their part in the cycle
+    stays while it does. Visits held keep their people as they were."""
+    if not people or role not in {ParticipantRole.HOST, ParticipantRole.OBSERVER}:
+        return []
+    today = now.astimezone(ZoneInfo(cycle.school.time_zone)).date()
+    visits = Visit.objects.filter(
+        cycle=cycle, status=VisitStatus.SCHEDULED, date__gte=today
+    ).select_related("cycle__school", "slot__day", "slot__period")
+    # Across the relation the table is read directly: removed classrooms and seats are left out.
+    if role == ParticipantRole.HOST:
+        seats = visits.filter(classrooms__host__in=people, classrooms__removed_at__isnull=True)
+        seats = seats.annotate(who=F("classrooms__host"))
+    else:
+        seats = visits.filter(observers__person__in=people, observers__removed_at__isnull=True)
+        seats = seats.annotate(who=F("observers__person"))
+    ahead = [(v.who, v) for v in seats if not visit_over(v, now)]
+    return sorted(ahead, key=lambda row: (row[1].date, row[1].slot.period.position, row[0]))

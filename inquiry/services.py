@@ -8,12 +8,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from opendoors import access
 from schools.models import Person, School
 
 from .evidence_tool import part_clean, tool_clean
 from .models import Cycle, LookFor, Participant, ParticipantRole, PreBrief, Stage
+from .selectors import visits_ahead_with_part
 from .structures import PRESETS, default_tool
 
 
@@ -45,13 +47,18 @@ def cycle_start(
 @transaction.atomic
 def look_for_add(*, cycle: Cycle, text: str, kind: str, position: int | None = None) -> LookFor:
     """A new look-for at the end, or at `position` (putting a removed one back where it was:
-    those at that place and after move down one)."""
+    those at that place and after move down one). A cycle has each look-for once: the same
+    words again (a second tap, an "Undo" sent twice) are refused, not added twice."""
+    text = text.strip()
+    Cycle.objects.select_for_update().get(pk=cycle.pk)  # two adds at once: one of them wins
+    if cycle.look_fors.filter(retired=False, text__iexact=text).exists():
+        raise ValidationError(f"“{text}” is already a look-for.")
     if position is None:
         last = cycle.look_fors.aggregate(last=Max("position"))["last"]
         position = 0 if last is None else last + 1
     else:
         cycle.look_fors.filter(position__gte=position).update(position=F("position") + 1)
-    return LookFor.objects.create(cycle=cycle, text=text.strip(), kind=kind, position=position)
+    return LookFor.objects.create(cycle=cycle, text=text, kind=kind, position=position)
 
 
 def look_for_change(*, look_for: LookFor, text: str, kind: str) -> LookFor:
@@ -174,9 +181,36 @@ def tool_part_remove(*, cycle: Cycle, index: int) -> dict[str, Any]:
     return removed
 
 
+class PartInVisitAhead(ValidationError):
+    """Taking a host's (or observer's) part away while they are in a published visit still to
+    come would leave them in its classroom or seat with their pre-brief and debrief links
+    broken: the visit is changed or cancelled first. Names the visit, for a link to it."""
+
+    def __init__(self, person: Person, role: str, visit: Any) -> None:
+        self.person, self.visit = person, visit
+        self.does = "hosts" if role == ParticipantRole.HOST else "observes"
+        self.when = f"{visit.date:%a %b %-d}, period {visit.slot.period.label}"
+        super().__init__(
+            f"{person} {self.does} the visit on {self.when}: change or cancel that visit first."
+        )
+
+
+def _refuse_parts_in_visits_ahead(cycle: Cycle, people: Iterable[Person], role: str) -> None:
+    by_pk = {person.pk: person for person in people}
+    ahead = visits_ahead_with_part(cycle, set(by_pk), role, timezone.now())
+    refusals, named = [], set()
+    for person_id, visit in ahead:
+        if person_id not in named:  # the soonest visit is the one to see to first
+            named.add(person_id)
+            refusals.append(PartInVisitAhead(by_pk[person_id], role, visit))
+    if refusals:
+        raise ValidationError(refusals)
+
+
 @transaction.atomic
 def participant_part_set(*, cycle: Cycle, person: Person, role: str, on: bool) -> None:
-    """Give a person a part in the cycle or take it away; the cycle keeps a facilitator."""
+    """Give a person a part in the cycle or take it away; the cycle keeps a facilitator, and
+    a host or observer keeps their part while they are in a visit still to come."""
     Cycle.objects.select_for_update().get(pk=cycle.pk)
     parts = cycle.participants.filter(person=person, role=role)
     if on:
@@ -188,6 +222,8 @@ def participant_part_set(*, cycle: Cycle, person: Person, role: str, on: bool) -
         and not cycle.participants.filter(role=role).exclude(person=person).exists()
     ):
         raise ValidationError("A cycle keeps at least one facilitator: add another one first.")
+    if parts.exists():
+        _refuse_parts_in_visits_ahead(cycle, [person], role)
     parts.delete()
 
 
@@ -199,7 +235,8 @@ def participants_set(
     hosts: Iterable[Person],
     facilitators: Iterable[Person],
 ) -> None:
-    """Make the cycle's people exactly these, keeping at least one facilitator."""
+    """Make the cycle's people exactly these, keeping at least one facilitator and every host
+    and observer of a visit still to come (as `participant_part_set`)."""
     wanted = {
         ParticipantRole.OBSERVER: {p.pk for p in observers},
         ParticipantRole.HOST: {p.pk for p in hosts},
@@ -207,6 +244,16 @@ def participants_set(
     }
     if not wanted[ParticipantRole.FACILITATOR]:
         raise ValueError("A cycle keeps at least one facilitator.")
+    refusals: list[ValidationError] = []
+    for role in (ParticipantRole.HOST, ParticipantRole.OBSERVER):
+        leaving = cycle.participants.filter(role=role).exclude(person_id__in=wanted[role])
+        try:
+            parting = [part.person for part in leaving.select_related("person")]
+            _refuse_parts_in_visits_ahead(cycle, parting, role)
+        except ValidationError as refused:
+            refusals += refused.error_list
+    if refusals:
+        raise ValidationError(refusals)
     for role, people in wanted.items():
         cycle.participants.filter(role=role).exclude(person_id__in=people).delete()
         have = set(cycle.participants.filter(role=role).values_list("person_id", flat=True))

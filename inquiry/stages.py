@@ -7,8 +7,8 @@ each was debriefed):
 
 - planning: no visit is in the schedule (cancelled visits do not count);
 - scheduled: visits are published and some have not happened yet, and no debrief is open;
-- debriefing: every visit's time has passed (or a debrief was opened), and some visit's
-  debrief has no takeaways yet;
+- debriefing: every visit's time has passed, or a visit that has started has its debrief
+  opened, and some visit's debrief has no takeaways yet;
 - following up: every visit's debrief has its takeaways, until the follow-up window ends,
   `FOLLOW_UP_WINDOW` after the last visit;
 - closed: after that.
@@ -19,6 +19,12 @@ would tell the facilitator, who chooses the participants, that one person answer
 window is when the check-in of a goal tried within a week of the visit comes due (check-ins
 come two weeks after the goal's date: growth.services.FOLLOW_UP_AFTER). A facilitator who
 is done sooner closes the cycle by hand.
+
+A debrief is "opened" once something is written in it (`debrief_written`): a debrief saved
+empty is not. And only the debrief of a visit that has started counts: the debrief page
+opens when its visit starts (`visit_started`, which the visit page also asks before it
+offers "Debrief" and "Set my goal"), so a debrief of a visit days ahead cannot move the
+cycle to debriefing before anything was seen.
 """
 
 from collections.abc import Iterable
@@ -26,9 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
-
-from visits.models import Debrief, Visit, VisitStatus
+from visits.models import Visit, VisitStatus
 
 from .models import Cycle, Stage
 
@@ -43,13 +47,19 @@ class VisitFacts:
     visit_id: int
     on: date
     ends_at: time | None  # the slot's bell time; without one, the visit lasts its whole day
-    debrief_opened: bool
+    debrief_opened: bool  # something is written in its debrief (`debrief_written`)
     debrief_done: bool  # its takeaways are written
+    starts_at: time | None = None  # without a bell time, the visit starts with its day
 
     def over(self, local_now: datetime) -> bool:
         """Whether the visit's time has passed, `local_now` being the school's clock."""
         end = datetime.combine(self.on, self.ends_at or time.max)
         return end <= local_now.replace(tzinfo=None)
+
+    def started(self, local_now: datetime) -> bool:
+        """Whether the visit's time has come, `local_now` being the school's clock."""
+        start = datetime.combine(self.on, self.starts_at or time.min)
+        return start <= local_now.replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,11 @@ class StageFacts:
         local_now = self.local(now)
         return [visit for visit in self.visits if visit.over(local_now)]
 
+    def debrief_opened(self, now: datetime) -> bool:
+        """Whether a visit that has started has something written in its debrief."""
+        local_now = self.local(now)
+        return any(v.debrief_opened and v.started(local_now) for v in self.visits)
+
     @property
     def follow_up_ends(self) -> date | None:
         """The first day of the closed stage, once visits are in the schedule."""
@@ -75,7 +90,7 @@ def stage_due(facts: StageFacts, now: datetime) -> Stage:
     if not facts.visits:
         return Stage.PLANNING
     all_over = len(facts.visits_over(now)) == len(facts.visits)
-    if not all_over and not any(v.debrief_opened for v in facts.visits):
+    if not all_over and not facts.debrief_opened(now):
         return Stage.SCHEDULED
     if not all(v.debrief_done for v in facts.visits):
         return Stage.DEBRIEFING
@@ -92,20 +107,52 @@ def stage_of(cycle: Cycle, facts: StageFacts, now: datetime) -> Stage:
     return stage_due(facts, now)
 
 
+def debrief_written(step_notes: object, takeaways: str, next_step: str) -> bool:
+    """Whether a debrief holds anything: one saved with every field blank was not opened (the
+    one place that says so)."""
+    notes = step_notes.values() if isinstance(step_notes, dict) else ()
+    return any(str(text).strip() for text in (*notes, takeaways or "", next_step or ""))
+
+
+def _facts_of(visit: Visit) -> VisitFacts:
+    return VisitFacts(visit.pk, visit.date, visit.slot.ends_at, False, False, visit.slot.starts_at)
+
+
+def visit_started(visit: Visit, now: datetime) -> bool:
+    """Whether a visit's time has come in its school's time zone (its cycle's school and its
+    slot must be loaded or select_related)."""
+    return _facts_of(visit).started(now.astimezone(ZoneInfo(visit.cycle.school.time_zone)))
+
+
+def visit_over(visit: Visit, now: datetime) -> bool:
+    """Whether a visit's time has passed in its school's time zone (as `visit_started`)."""
+    return _facts_of(visit).over(now.astimezone(ZoneInfo(visit.cycle.school.time_zone)))
+
+
 def stage_facts(cycles: Iterable[Cycle]) -> dict[int, StageFacts]:
     """Each cycle's facts, in one query however many cycles (their school must be loaded or
     select_related: its time zone is read)."""
     cycles = list(cycles)
-    debriefs = Debrief.objects.filter(visit=OuterRef("pk"))
     rows = (
         Visit.objects.filter(cycle__in=[c.pk for c in cycles], status=VisitStatus.SCHEDULED)
-        .annotate(opened=Exists(debriefs), done=Exists(debriefs.exclude(takeaways="")))
         .order_by("date", "slot__period__position")
-        .values_list("pk", "cycle_id", "date", "slot__ends_at", "opened", "done")
+        .values_list(
+            "pk",
+            "cycle_id",
+            "date",
+            "slot__starts_at",
+            "slot__ends_at",
+            "debrief__step_notes",
+            "debrief__takeaways",
+            "debrief__team_next_step",
+        )
     )
     visits: dict[int, list[VisitFacts]] = {}
-    for pk, cycle_id, on, ends_at, opened, done in rows:
-        visits.setdefault(cycle_id, []).append(VisitFacts(pk, on, ends_at, opened, done))
+    for pk, cycle_id, on, starts_at, ends_at, notes, takeaways, next_step in rows:
+        opened = debrief_written(notes, takeaways, next_step)
+        done = bool(takeaways and takeaways.strip())
+        facts = VisitFacts(pk, on, ends_at, opened, done, starts_at)
+        visits.setdefault(cycle_id, []).append(facts)
     return {c.pk: StageFacts(c.school.time_zone, tuple(visits.get(c.pk, ()))) for c in cycles}
 
 
@@ -129,7 +176,10 @@ class CycleStage:
         if self.due == Stage.PLANNING:
             return "It moves to “Visits scheduled” when the first visit is published."
         if self.due == Stage.SCHEDULED:
-            return "It moves to “Debriefing” once the last visit is over, or a debrief is opened."
+            return (
+                "It moves to “Debriefing” once the last visit is over, or once a debrief is "
+                "written for a visit that has started."
+            )
         if self.due == Stage.DEBRIEFING:
             return "It moves to “Following up” once every visit's debrief has its takeaways."
         if self.due == Stage.FOLLOWING_UP and ends is not None:

@@ -2,8 +2,11 @@
 
 Passwords are changed on django-allauth's own page and the calendar address on the
 calendar page (visits.views.calendar); this page links to both. The email address is
-changed here, through allauth's EmailAddress records when the person has any, so that
-signing in by email and password resets keep using the one current address.
+changed here and recorded as an allauth EmailAddress that nobody has verified: single sign-on
+connects a school account to a person by email only through a verified address or the one an
+import gave them (opendoors.adapters), never through an address someone typed here. Changing
+the address needs the current password and is throttled per person, so the refusal of an
+address already in use cannot be used to find out who has an account.
 """
 
 from allauth.account.models import EmailAddress
@@ -11,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import BaseUserManager
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -19,6 +23,32 @@ from django.views.decorators.http import require_http_methods
 from schools.models import Person
 
 from .http import AuthenticatedRequest
+
+# Attempts to change one's email address, per person per hour: plenty for typos, too few to
+# probe which addresses have an account.
+EMAIL_CHANGES_PER_HOUR = 10
+
+
+def email_change_attempt_allowed(person: Person) -> bool:
+    """Count one attempt to change the person's address; False once they made too many this hour."""
+    key = f"account:email-change:{person.pk}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the hour ended between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        attempts = 1
+    return attempts <= EMAIL_CHANGES_PER_HOUR
+
+
+def email_trusted(person: Person, email: str) -> bool:
+    """Single sign-on may connect to this person by this address: allauth verified it, or it is
+    the address an import gave them (imports write Person.email and no allauth record). An
+    address typed on the account page has an unverified record, so it is not trusted."""
+    records = [a.verified for a in EmailAddress.objects.filter(user=person, email__iexact=email)]
+    if records:
+        return any(records)
+    return (person.email or "").lower() == email.lower()
 
 
 def email_taken(email: str, *, by_other_than: Person) -> bool:
@@ -30,17 +60,15 @@ def email_taken(email: str, *, by_other_than: Person) -> bool:
 
 @transaction.atomic
 def change_email(person: Person, email: str) -> None:
-    """The person's one address from now on. Where allauth already keeps addresses for them
-    (single sign-on made some), the new one becomes the primary and the old ones go: an old
-    address left there would still sign in and still receive password resets."""
+    """The person's one address from now on, recorded in allauth as the primary, unverified
+    address (so single sign-on does not connect by it). The old addresses go: one left there
+    would still sign in and still receive password resets."""
     person.email = email
     person.save(update_fields=["email"])
     addresses = EmailAddress.objects.filter(user=person)
-    if not addresses.exists():
-        return
     addresses.exclude(email__iexact=email).delete()
-    address, _ = EmailAddress.objects.get_or_create(
-        user=person, email=email.lower(), defaults={"verified": False}
+    address = addresses.filter(email__iexact=email).first() or EmailAddress.objects.create(
+        user=person, email=email.lower(), verified=False
     )
     if not address.primary:
         address.set_as_primary()
@@ -84,26 +112,34 @@ class ProfileForm(forms.ModelForm):
             del self.fields["current_password"]
 
     def clean_email(self) -> str:
-        email = BaseUserManager.normalize_email(self.cleaned_data["email"])
-        if email.lower() != (self.instance.email or "").lower() and email_taken(
-            email, by_other_than=self.instance
-        ):
-            raise forms.ValidationError(
-                "Someone else in OpenDoors already uses this address. Use your own school address."
-            )
-        return email
+        return BaseUserManager.normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, object] | None:
+        """A new address: within the hour's attempts, then the password, and only then whether
+        it is free, so that nobody learns which addresses have an account without both."""
         cleaned = super().clean()
-        if "email" in self.changed_data and "email" in self.cleaned_data:
-            password = self.cleaned_data.get("current_password") or ""
-            if not self.instance.check_password(password):
-                self.add_error(
-                    "current_password",
-                    "Type your current password to change your email address."
-                    if not password
-                    else "That is not your current password.",
-                )
+        email = self.cleaned_data.get("email")
+        if "email" not in self.changed_data or not email:
+            return cleaned
+        if not email_change_attempt_allowed(self.instance):
+            self.add_error(
+                "email", "You tried to change your address too many times. Try again in an hour."
+            )
+            return cleaned
+        password = self.cleaned_data.get("current_password") or ""
+        if not self.instance.check_password(password):
+            self.add_error(
+                "current_password",
+                "Type your current password to change your email address."
+                if not password
+                else "That is not your current password.",
+            )
+        elif email_taken(email, by_other_than=self.instance):
+            self.add_error(
+                "email",
+                "This address cannot be used for your account. Use your own school address,"
+                " or ask your school’s office if it is yours.",
+            )
         return cleaned
 
     def save(self, commit: bool = True) -> Person:

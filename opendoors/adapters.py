@@ -1,9 +1,11 @@
 """Sign-in rules: accounts come from imports and administrators, SSO signs in known people."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from .account import email_trusted
 from .client_ip import client_ip
 
 
@@ -25,3 +27,18 @@ class ExistingPeopleSocialAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
+
+    def authenticate_by_email(self, sociallogin):
+        """allauth's lookup, less the addresses nobody verified: allauth matches any address a
+        person recorded, and with SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT the school
+        account then stays connected to them. An address typed on the account page is
+        unverified, so a colleague's first single sign-on cannot land in whoever typed it."""
+        for address in sociallogin.email_addresses:
+            if not address.verified or not self.can_authenticate_by_email(
+                sociallogin, address.email
+            ):
+                continue
+            for person in filter_users_by_email(address.email, prefer_verified=True):
+                if email_trusted(person, address.email):
+                    return person, address.email
+        return None

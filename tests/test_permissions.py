@@ -207,7 +207,8 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "visits/<id:visit_id>/cancel/": FACILITATORS(302, method="post", kwargs=VISIT),
     "visits/<id:visit_id>/visit.ics": PARTICIPANTS(200, kwargs=VISIT),
     # Proposed schedules: the cycle's facilitators.
-    "cycles/<id:cycle_id>/proposals/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    # Posted empty: the Visits page again, "Choose the week" under the field.
+    "cycles/<id:cycle_id>/proposals/": FACILITATORS(400, method="post", kwargs=CYCLE),
     "proposals/<id:proposal_id>/": FACILITATORS(200, kwargs=PROPOSAL),
     "proposals/<id:proposal_id>/plan.json": FACILITATORS(200, kwargs=PROPOSAL),
     "proposals/<id:proposal_id>/change/": FACILITATORS(302, method="post", kwargs=PROPOSAL),

@@ -5,14 +5,18 @@ JavaScript): slots narrow to those the hosts teach, and each observer is shown
 as free or needing cover, with the colleagues free to cover them.
 """
 
+from datetime import date, timedelta
 from typing import cast
 
 from django import forms
+from django.utils import timezone
 
 from inquiry.models import Cycle, ParticipantRole
 from opendoors.fields import IdChoiceField, IdsChoiceField, date_near
+from opendoors.forms import TouchedFieldsMixin
 from schools.models import Person, Slot, Term
 
+from . import proposals
 from .models import Debrief
 from .rules import ObserverPlan, VisitPlan
 from .selectors import Availability, availability_in, slots_where_hosts_teach
@@ -26,7 +30,10 @@ def _people(cycle: Cycle, role: str):
     )
 
 
-class VisitPlanForm(forms.Form):
+class VisitPlanForm(TouchedFieldsMixin, forms.Form):
+    """Re-checked by htmx as the coach chooses: built with `touched=touched_fields(request)`,
+    it shows errors only under the fields she has already been to."""
+
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=[date_near])
     hosts = IdsChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Hosts"
@@ -135,6 +142,43 @@ class VisitPlanForm(forms.Form):
             observers=seats,
         )
         return cleaned
+
+
+def next_school_monday(term: Term | None, today: date | None = None) -> date:
+    """The Monday of the next school week: next week's, or the term's first week if the term
+    has not started by then (a coach plans ahead; this week is usually already arranged)."""
+    today = today or timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    if term is not None and term.starts_on and term.starts_on > monday:
+        monday = term.starts_on - timedelta(days=term.starts_on.weekday())
+    return monday
+
+
+class ProposeForm(forms.Form):
+    """Ask the scheduler for a week's schedule; the week starts filled in, so one press asks."""
+
+    monday = forms.DateField(
+        label="Week of",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[date_near],
+        error_messages={
+            "required": "Choose the week to schedule.",
+            "invalid": "Enter the week as a date, e.g. 2026-09-14.",
+        },
+    )
+    day = forms.CharField(required=False, max_length=64, label="One day only (swap day)")
+    time_limit = forms.IntegerField(
+        min_value=1, max_value=proposals.MAX_TIME_LIMIT, initial=10, label="Seconds to search"
+    )
+
+    def __init__(self, *args, term: Term | None = None, **kwargs):
+        kwargs.setdefault("auto_id", "propose-%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("monday", next_school_monday(term))
+
+    def clean_monday(self):
+        day = self.cleaned_data["monday"]
+        return day - timedelta(days=day.weekday())
 
 
 class DebriefForm(forms.ModelForm):

@@ -3,8 +3,6 @@
 Every change answers htmx with the proposal's section redrawn (the removed row replaced by
 its undo line, the summary recounted) and a full page load with the same page."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,26 +16,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from opendoors import access
-from opendoors.fields import date_near
 from opendoors.http import AuthenticatedRequest
 from schools.models import Person
+from schools.selectors import term_current
 
 from . import proposals
+from .forms import ProposeForm
 from .models import ProposalStatus
-
-
-class ProposeForm(forms.Form):
-    monday = forms.DateField(
-        label="Week of", widget=forms.DateInput(attrs={"type": "date"}), validators=[date_near]
-    )
-    day = forms.CharField(required=False, max_length=64, label="One day only (swap day)")
-    time_limit = forms.IntegerField(
-        min_value=1, max_value=proposals.MAX_TIME_LIMIT, initial=10, label="Seconds to search"
-    )
-
-    def clean_monday(self):
-        day = self.cleaned_data["monday"]
-        return day - timedelta(days=day.weekday())
+from .views import plan_page_with
 
 
 class UndoForm(forms.Form):
@@ -79,10 +65,10 @@ class ProposalChangeForm(forms.Form):
 @login_required
 def propose(request: AuthenticatedRequest, cycle_id: int) -> HttpResponse:
     cycle = access.cycle_for_facilitator(request.user, cycle_id)
-    form = ProposeForm(request.POST)
+    form = ProposeForm(request.POST, term=term_current(cycle.school))
     if not form.is_valid():
-        messages.error(request, "Choose the week to schedule.")
-        return redirect("visits:plan", cycle_id=cycle.pk)
+        # The Visits page again, with the message under the field that needs it.
+        return plan_page_with(request, cycle, propose_form=form)
     try:
         proposal = proposals.proposal_start(cycle=cycle, by=request.user, **form.cleaned_data)
     except ValidationError as error:

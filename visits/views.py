@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inquiry.evidence_tool import tool_drawn
+from inquiry.stages import visit_started
 from inquiry.structures import classroom_label
 from opendoors import access
+from opendoors.forms import touched_fields
 from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
 from schools.models import Meeting
@@ -24,7 +26,7 @@ from schools.selectors import term_current
 from . import services
 from .calendar import calendar_bytes, cover_lesson, room_of, site_url
 from .capture import evidence_reads_log
-from .forms import SUBSTITUTE, DebriefForm, VisitPlanForm
+from .forms import SUBSTITUTE, DebriefForm, ProposeForm, VisitPlanForm
 from .models import Debrief, EvidenceKind, Visit
 from .patterns import visit_patterns
 from .rules import cover_candidates
@@ -33,18 +35,28 @@ from .selectors import calendar_visits_for, reads_by_reader, with_people
 READS_PER_PAGE = 50
 
 
-def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> HttpResponse:
+def _plan_page(
+    request,
+    cycle,
+    *,
+    visit: Visit | None = None,
+    initial=None,
+    propose_form: ProposeForm | None = None,
+) -> HttpResponse:
     term = term_current(cycle.school)
     if term is None:
         messages.error(request, "Import the school's master schedule before placing visits.")
         return redirect("inquiry:cycle", cycle_id=cycle.pk)
-    placing = request.method == "POST" and request.POST.get("action") != "check"
+    # A refused "Propose a schedule" posts here too: its data is not the visit form's.
+    data = request.POST if request.method == "POST" and propose_form is None else None
+    placing = data is not None and data.get("action") != "check"
     form = VisitPlanForm(
-        request.POST if request.method == "POST" else None,
+        data,
         cycle=cycle,
         term=term,
         covers=cover_candidates(cycle),
         initial=initial,
+        touched=touched_fields(request),
     )
     if placing and form.is_valid():
         try:
@@ -71,9 +83,19 @@ def _plan_page(request, cycle, *, visit: Visit | None = None, initial=None) -> H
         "captured": _captured_by_host(visit),
         "step": "visits",
         "days": list(term.days.values_list("label", flat=True)),
+        "propose_form": propose_form or ProposeForm(term=term),
+        # The visit form posts to this page, also when it answers a refused proposal.
+        "form_action": request.path
+        if propose_form is None
+        else reverse("visits:plan", args=[cycle.pk]),
     }
-    status = 400 if placing and form.errors else 200
+    status = 400 if (placing and form.errors) or propose_form is not None else 200
     return render(request, "visits/plan.html", context, status=status)
+
+
+def plan_page_with(request, cycle, *, propose_form: ProposeForm) -> HttpResponse:
+    """The Visits page answering a refused "Propose a schedule", its errors under its fields."""
+    return _plan_page(request, cycle, propose_form=propose_form)
 
 
 def _captured_by_host(visit: Visit | None) -> list[tuple[object, int]]:
@@ -112,14 +134,13 @@ def detail(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         "observers__person",
         "observers__covered_by",
     )
-    part = visit.part_of(request.user.pk)
-    is_facilitator = access.is_facilitator(request.user, visit.cycle)
-    if part == "covering" and not is_facilitator:
+    seats = access.seats_covered_only_by(request.user, visit)
+    if seats:
         # Covering is not taking part: the class to cover, nothing of the visit's learning.
         prefetch_related_objects([visit], "observers__person__meetings__section")
-        seats = [s for s in visit.observers.all() if s.covered_by_id == request.user.pk]
         context = {"visit": visit, "classes": [cover_lesson(visit, seat) for seat in seats]}
         return render(request, "visits/cover.html", context)
+    is_facilitator = access.is_facilitator(request.user, visit.cycle)
     cycle = visit.cycle
     is_observer = any(seat.person_id == request.user.pk for seat in visit.observers.all())
     rooms = list(visit.classrooms.all())
@@ -151,6 +172,8 @@ def detail(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         "is_observer": is_observer,
         "in_group": is_observer or is_facilitator,
         "hosts": any(c["mine"] for c in classrooms),
+        # "Debrief" and "Set my goal" wait for the visit: there is nothing to say before it.
+        "started": visit_started(visit, timezone.now()),
     }
     return render(request, "visits/detail.html", context)
 
@@ -267,6 +290,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
     visit = access.visit_for_group(request.user, visit_id)
+    if not visit_started(visit, timezone.now()):
+        # A debrief written ahead of the visit would move the cycle's stage with nothing seen.
+        context = {"visit": visit, "cycle": visit.cycle, "started": False}
+        status = 400 if request.method == "POST" else 200
+        return render(request, "visits/debrief.html", context, status=status)
     preset = visit.cycle.preset
     protocol = preset.debrief_protocol
     record = Debrief.objects.filter(visit=visit).first()
@@ -292,6 +320,7 @@ def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         "patterns": patterns,
         "form": form,
         "steps": zip(protocol, form.step_fields(), strict=True),
+        "started": True,
     }
     return render(request, "visits/debrief.html", context, status=400 if form.errors else 200)
 

@@ -17,9 +17,12 @@ def next_weekday(weekday: int, *, after: date | None = None) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
-def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, Visit]:
+def make_round(
+    personas, *, structure: str = Structure.ROUNDS, held: bool = False
+) -> tuple[Cycle, Visit]:
     """The coach's round: the teacher hosts; the colleague and the assistant principal observe
-    her Monday period 1 (the colleague alone, in structures that visit in pairs)."""
+    her Monday period 1 (the colleague alone, in structures that visit in pairs). Next Monday,
+    or, `held`, a Monday at least a week ago (a debrief opens once its visit has started)."""
     cycle = cycle_start(
         school=personas.school, structure=structure, title="Student discourse", by=personas.coach
     )
@@ -46,4 +49,13 @@ def make_round(personas, *, structure: str = Structure.ROUNDS) -> tuple[Cycle, V
             observers=[ObserverPlan(person) for person in observers],
         ),
     )
+    if held:
+        visit_held(visit)
     return cycle, visit
+
+
+def visit_held(visit: Visit) -> Visit:
+    """Move a visit placed ahead to the same weekday two weeks earlier: it has happened."""
+    visit.date -= timedelta(weeks=2)
+    Visit.objects.filter(pk=visit.pk).update(date=visit.date)
+    return visit

@@ -7,6 +7,7 @@ import pytest
 from inquiry.models import Cycle, LookFor, ParticipantRole
 from inquiry.services import look_for_add
 from inquiry.tests.factories import make_round
+from visits.services import visit_cancel
 from visits.tests.helpers import entry, sync
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +178,37 @@ def test_a_removed_look_for_comes_back_with_undo_where_it_was(client, cycle):
     ]
 
 
+def test_an_undo_sent_twice_puts_the_look_for_back_once(client, cycle):
+    first = cycle.look_fors.first()
+    client.post(f"/cycles/{cycle.pk}/look-fors/{first.pk}/", {"action": "remove"})
+    undo = {"text": first.text, "kind": first.kind, "position": first.position}
+    client.post(f"/cycles/{cycle.pk}/look-fors/", undo)
+    replayed = client.post(f"/cycles/{cycle.pk}/look-fors/", undo, follow=True)
+    assert "“Students explain their reasoning to a partner” is already a look-for." in (
+        replayed.content.decode()
+    )
+    assert texts(cycle) == [
+        "Students explain their reasoning to a partner",
+        "Students use the anchor chart",
+    ]
+
+
+def test_the_same_look_for_is_not_added_twice_and_the_coach_is_told(client, cycle):
+    response = client.post(
+        f"/cycles/{cycle.pk}/look-fors/",
+        {"text": "students use the anchor chart ", "kind": "visual"},
+        **HTMX,
+    )
+    assert "“students use the anchor chart” is already a look-for." in response.content.decode()
+    assert len(texts(cycle)) == 2
+
+
+def test_the_look_for_to_keep_is_chosen_among_the_look_fors_never_a_blank(client, cycle):
+    page = client.get(f"/cycles/{cycle.pk}/look-fors/").content.decode()
+    assert "---------" not in page
+    assert page.count('type="radio" name="keep"') == 2  # one choice per look-for, no blank
+
+
 def test_a_look_for_with_evidence_is_retired_not_deleted(client, personas):
     cycle, visit = make_round(personas)
     used = cycle.look_fors.first()
@@ -223,6 +255,16 @@ def test_tool_parts_are_added_moved_removed_and_put_back_in_place(client, cycle)
     assert kinds() == ["checklist", "time_outs", "notes"]
     client.post(parts, {"action": "restore", "kind": "talk_time", "index": 1}, **HTMX)
     assert kinds() == ["checklist", "talk_time", "time_outs", "notes"]
+
+
+def test_a_part_put_back_twice_is_in_the_tool_once(client, cycle):
+    parts = f"/cycles/{cycle.pk}/evidence-tool/parts/"
+    client.post(parts, {"action": "remove", "index": 1})
+    client.post(parts, {"action": "restore", "kind": "talk_time", "index": 1})
+    replayed = client.post(parts, {"action": "restore", "kind": "talk_time", "index": 1})
+    assert "already has this part" in client.get(replayed["Location"]).content.decode()
+    cycle.refresh_from_db()
+    assert [part["kind"] for part in cycle.evidence_tool] == ["checklist", "talk_time", "notes"]
 
 
 def test_tally_labels_are_changed_in_place_and_checked(client, cycle):
@@ -314,3 +356,56 @@ def test_the_last_facilitator_stays_and_outsiders_are_refused(client, personas, 
         url, {"person": personas.outsider.pk, "role": "observer", "on": "on"}, **HTMX
     )
     assert not cycle.participants.filter(person=personas.outsider).exists()
+
+
+# People in a visit still to come keep their part until the visit changes.
+
+
+def test_a_host_of_a_visit_still_to_come_keeps_the_part_until_that_visit_changes(client, personas):
+    """Taking Ana's host part while she hosts next Monday's visit would leave the visit in her
+    room and her pre-brief link broken: the coach is told which visit to change first."""
+    cycle, visit = make_round(personas)
+    client.force_login(personas.coach)
+    url = f"/cycles/{cycle.pk}/people/"
+    when = f"{visit.date:%a %b %-d}, period 1"
+    link = f'<a href="/visits/{visit.pk}/change/">the visit on {when}</a>'
+    said = f"Ana Ortiz hosts {link}: change or cancel that visit first."
+
+    in_place = client.post(url, {"person": personas.teacher.pk, "role": "host"}, **HTMX)
+    assert said in in_place.content.decode()
+    assert cycle.participants.filter(person=personas.teacher, role="host").exists()
+
+    plain = client.post(url, {"person": personas.teacher.pk, "role": "host"}, follow=True)
+    assert said in plain.content.decode()
+    assert cycle.participants.filter(person=personas.teacher, role="host").exists()
+
+    visit_cancel(visit=visit)
+    client.post(url, {"person": personas.teacher.pk, "role": "host"}, **HTMX)
+    assert not cycle.participants.filter(person=personas.teacher, role="host").exists()
+
+
+def test_an_observer_of_a_visit_still_to_come_keeps_the_part_also_in_the_all_at_once_save(
+    client, personas
+):
+    cycle, _ = make_round(personas)
+    client.force_login(personas.coach)
+    url = f"/cycles/{cycle.pk}/people/"
+    in_place = client.post(url, {"person": personas.colleague.pk, "role": "observer"}, **HTMX)
+    assert "Ben Lee observes <a" in in_place.content.decode()
+    everyone = {
+        "observers": [personas.vice.pk],  # Ben left out
+        "hosts": [personas.teacher.pk],
+        "facilitators": [personas.coach.pk],
+    }
+    at_once = client.post(url, everyone)
+    assert at_once.status_code == 400
+    assert "Ben Lee observes <a" in at_once.content.decode()
+    assert cycle.participants.filter(person=personas.colleague, role="observer").exists()
+
+
+def test_people_of_a_visit_held_may_leave_the_cycle_and_the_visit_keeps_them(client, personas):
+    cycle, visit = make_round(personas, held=True)
+    client.force_login(personas.coach)
+    client.post(f"/cycles/{cycle.pk}/people/", {"person": personas.teacher.pk, "role": "host"})
+    assert not cycle.participants.filter(person=personas.teacher, role="host").exists()
+    assert visit.classrooms.get().host == personas.teacher

@@ -75,14 +75,38 @@ def test_a_visit_is_over_when_its_bell_time_has_passed_in_the_schools_time_zone(
     assert stage_due(allday, datetime(2026, 12, 8, 5, 0, tzinfo=UTC)) == Stage.DEBRIEFING
 
 
-def test_opening_the_first_debrief_moves_a_cycle_to_debriefing_before_its_last_visit(personas):
-    cycle, visit = make_round(personas)
-    Debrief.objects.create(visit=visit, step_notes={"Describe": "pairs talking"})
+def test_writing_the_first_debrief_moves_a_cycle_to_debriefing_before_its_last_visit(personas):
+    cycle, first = make_round(personas, held=True)
+    later = Visit.objects.create(
+        cycle=cycle, date=timezone.localdate() + timedelta(days=9), slot=first.slot
+    )
+    assert stage_at(cycle, NOW) == Stage.SCHEDULED  # the later visit is still ahead
+    debrief = Debrief.objects.create(visit=first, step_notes={"Describe": "pairs talking"})
     assert stage_at(cycle, NOW) == Stage.DEBRIEFING
-    debriefed_visit = Debrief.objects.get(visit=visit)
-    debriefed_visit.takeaways = "More talk in pairs."
-    debriefed_visit.save()
+    debrief.takeaways = "More talk in pairs."
+    debrief.save()
+    debriefed(later)
     assert stage_at(cycle, NOW) == Stage.FOLLOWING_UP
+
+
+def test_a_debrief_of_a_visit_ahead_or_saved_empty_does_not_move_the_stage(client, personas):
+    """The reviewer's story: an observer opened "Debrief" on a lab visit 9 days ahead and saved
+    it empty; the coach still sees the visits scheduled, not a debrief to hold."""
+    cycle, visit = make_round(personas, structure=Structure.LAB)
+    Visit.objects.filter(pk=visit.pk).update(date=timezone.localdate() + timedelta(days=9))
+    Debrief.objects.create(visit=visit, step_notes={"What": "written ahead"})
+    assert stage_at(cycle, NOW) == Stage.SCHEDULED
+
+    last_week = timezone.localdate() - timedelta(days=7)
+    held = Visit.objects.create(cycle=cycle, date=last_week, slot=visit.slot)
+    empty = Debrief.objects.create(visit=held, step_notes={"What": " "}, takeaways="")
+    assert stage_at(cycle, NOW) == Stage.SCHEDULED  # saved empty: not opened
+    client.force_login(personas.coach)
+    page = client.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert "once a debrief is written for a visit that has started" in page
+    empty.step_notes = {"What": "Students compared strategies"}
+    empty.save()
+    assert stage_at(cycle, NOW) == Stage.DEBRIEFING  # written, for a visit that has happened
 
 
 def test_every_visits_debrief_needs_its_takeaways_before_following_up(personas):
@@ -109,7 +133,7 @@ def test_answers_to_follow_ups_do_not_move_the_stage_so_it_tells_nobody_who_answ
 
 
 def test_a_stage_set_by_hand_sticks_until_the_facilitator_follows_the_steps_again(client, personas):
-    cycle, visit = make_round(personas)
+    cycle, visit = make_round(personas, held=True)
     client.force_login(personas.coach)
     response = client.post(f"/cycles/{cycle.pk}/stage/", {"stage": "closed"})
     assert response.status_code == 302

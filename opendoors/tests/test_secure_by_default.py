@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def round_(personas, client):
-    """The personas' round, with talk time and a look-for tap captured by the colleague."""
-    cycle, visit = make_round(personas)
+    """The personas' round, held, with talk time and a look-for tap captured by the colleague."""
+    cycle, visit = make_round(personas, held=True)
     room, look_for = visit.classrooms.get(), cycle.look_fors.first()
     client.force_login(personas.colleague)
     talk = {"teacher_talk_seconds": 300, "student_talk_seconds": 420, "silence_seconds": 60}

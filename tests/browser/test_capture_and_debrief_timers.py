@@ -24,7 +24,7 @@ def open_debrief(page, live_server, visit):
 def test_the_debrief_timer_keeps_time_while_its_tab_is_in_the_background(
     page, live_server, transactional_db, personas
 ):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)  # the debrief opens once it starts
     page.clock.install()
     sign_in(page, live_server, "coach")
     step, minutes = open_debrief(page, live_server, visit)
@@ -47,7 +47,7 @@ def test_the_debrief_timer_keeps_time_while_its_tab_is_in_the_background(
 def test_a_stopped_debrief_timer_says_what_was_spent_not_a_stale_time(
     page, live_server, transactional_db, personas, screenshots
 ):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)  # the debrief opens once it starts
     page.clock.install()
     sign_in(page, live_server, "coach")
     step, minutes = open_debrief(page, live_server, visit)
@@ -76,7 +76,7 @@ def test_a_stopped_debrief_timer_says_what_was_spent_not_a_stale_time(
 def test_saving_the_debrief_keeps_each_step_timer_running(
     page, live_server, transactional_db, personas
 ):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)  # the debrief opens once it starts
     page.clock.install()
     sign_in(page, live_server, "coach")
     step, minutes = open_debrief(page, live_server, visit)

@@ -36,7 +36,7 @@ def open_capture(page, live_server, visit) -> None:
 def test_a_note_tagged_on_a_phone_is_quoted_under_its_look_for_in_the_debrief(
     page, live_server, transactional_db, personas, screenshots
 ):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)
     open_capture(page, live_server, visit)
     page.evaluate(UNDER_SERVICE_WORKER)
     expect(page.locator("#capture[data-offline-ready=yes]")).to_be_attached()

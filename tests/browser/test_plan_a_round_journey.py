@@ -90,10 +90,11 @@ def open_step(page, name: str) -> None:
 
 
 def rerendered(page, action) -> None:
-    """Do `action` in the visit form, then wait until htmx has swapped in the new form."""
-    page.locator("#visit-form").evaluate("form => { form.dataset.stale = 'yes'; }")
+    """Do `action` in the visit form, then wait until htmx has redrawn what depends on it
+    (every re-check redraws the periods; the boxes ticked are never replaced)."""
+    page.locator("#visit-periods").evaluate("part => { part.dataset.stale = 'yes'; }")
     action()
-    expect(page.locator("#visit-form:not([data-stale])")).to_be_attached()
+    expect(page.locator("#visit-periods:not([data-stale])")).to_be_attached()
 
 
 def test_coach_plans_a_round_and_an_observer_finds_it(

@@ -28,7 +28,7 @@ EXPECTED = {
 def test_the_classroom_has_the_same_label_on_the_debrief_the_api_and_the_calendar(
     client, personas, structure
 ):
-    cycle, visit = make_round(personas, structure=structure)
+    cycle, visit = make_round(personas, structure=structure, held=True)
     room = visit.classrooms.get()
     client.force_login(personas.colleague)
     look_for = cycle.look_fors.first().pk
@@ -70,6 +70,6 @@ def test_the_classroom_has_the_same_label_on_the_debrief_the_api_and_the_calenda
 def test_the_debrief_speaks_of_one_classroom_or_of_several_as_the_structure_visits(
     client, personas, structure, where
 ):
-    _, visit = make_round(personas, structure=structure)
+    _, visit = make_round(personas, structure=structure, held=True)
     client.force_login(personas.colleague)
     assert where in client.get(reverse("visits:debrief", args=[visit.pk])).content.decode()

@@ -1,5 +1,5 @@
-"""The group debriefs on patterns across classrooms; hosts see their own classroom and who read
-it; reads by others are logged."""
+"""The group debriefs on patterns across classrooms, once the visit has started; hosts see their
+own classroom and who read it; reads by others are logged."""
 
 import uuid
 from datetime import UTC, datetime
@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from inquiry.models import Stage
 from inquiry.services import cycle_start, look_for_add, participants_set
-from inquiry.tests.factories import make_round, next_weekday
+from inquiry.stages import cycle_stage
+from inquiry.tests.factories import make_round, next_weekday, visit_held
 from schools.models import Meeting
 from schools.tests.factories import HEADER_ROW, make_person, make_schedule
 from visits.models import Debrief, Evidence, EvidenceRead
@@ -21,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_debrief_shows_patterns_by_classroom_letter_not_by_teacher(client, personas):
-    cycle, visit = make_round(personas)
+    cycle, visit = make_round(personas, held=True)
     room = visit.classrooms.get()
     look_for = cycle.look_fors.first()
     client.force_login(personas.colleague)
@@ -53,7 +56,7 @@ def test_the_debrief_shows_patterns_by_classroom_letter_not_by_teacher(client, p
 
 
 def test_the_group_records_takeaways_and_one_next_step(client, personas):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)
     client.force_login(personas.coach)
     response = client.post(
         f"/visits/{visit.pk}/debrief/",
@@ -74,14 +77,14 @@ def test_the_group_records_takeaways_and_one_next_step(client, personas):
     [("lab", "What"), ("swap", "What"), ("micro", "What"), ("walk", "Did")],
 )
 def test_each_structure_debriefs_with_its_protocol(client, personas, structure, first_step):
-    _, visit = make_round(personas, structure=structure)
+    _, visit = make_round(personas, structure=structure, held=True)
     client.force_login(personas.coach)
     steps = client.get(f"/visits/{visit.pk}/debrief/").context["form"].steps
     assert steps[0].name == first_step
 
 
 def test_reads_by_the_group_are_logged_and_the_host_sees_who_read(client, personas):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)
     room = visit.classrooms.get()
     client.force_login(personas.colleague)
     sync(client, visit, [entry(room, kind="note", text="Students used the anchor chart")])
@@ -103,7 +106,7 @@ def test_reads_by_the_group_are_logged_and_the_host_sees_who_read(client, person
 
 
 def test_a_host_reads_only_their_own_classroom_through_the_api(client, personas):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)
     room = visit.classrooms.get()
     client.force_login(personas.colleague)
     sync(client, visit, [entry(room, kind="note", text="ok")])
@@ -134,7 +137,7 @@ def big_round(personas, *, classrooms: int, observers: int):
         ),
         notify=False,
     )
-    return cycle, visit, watchers
+    return cycle, visit_held(visit), watchers
 
 
 def fill(visit, cycle, watchers, per_observer: int) -> None:
@@ -194,7 +197,7 @@ def debrief_section(html: str, heading_id: str) -> str:
 def test_notes_tagged_with_a_look_for_are_grouped_under_it_and_only_untagged_ones_are_other(
     client, personas
 ):
-    cycle, visit = make_round(personas)
+    cycle, visit = make_round(personas, held=True)
     room = visit.classrooms.get()
     look_for = cycle.look_fors.get(text="Students use the anchor chart")
     client.force_login(personas.colleague)
@@ -217,7 +220,7 @@ def test_notes_tagged_with_a_look_for_are_grouped_under_it_and_only_untagged_one
 
 
 def test_a_retired_look_for_keeps_the_notes_captured_for_it(client, personas):
-    cycle, visit = make_round(personas)
+    cycle, visit = make_round(personas, held=True)
     room = visit.classrooms.get()
     look_for = cycle.look_fors.first()
     client.force_login(personas.colleague)
@@ -285,7 +288,7 @@ def test_a_classroom_without_talk_time_says_not_tracked_never_zero_percent(clien
 
 @pytest.mark.parametrize("structure", ["micro", "swap"])
 def test_a_one_to_one_debrief_speaks_of_one_classroom_and_no_team(client, personas, structure):
-    _, visit = make_round(personas, structure=structure)
+    _, visit = make_round(personas, structure=structure, held=True)
     client.force_login(personas.coach)
     html = client.get(f"/visits/{visit.pk}/debrief/").content.decode()
     assert "across classrooms" not in html
@@ -294,15 +297,32 @@ def test_a_one_to_one_debrief_speaks_of_one_classroom_and_no_team(client, person
 
 @pytest.mark.parametrize(("structure", "label"), [("rounds", "Our team"), ("micro", "Our next")])
 def test_the_next_step_is_named_as_the_structure_names_it(client, personas, structure, label):
-    _, visit = make_round(personas, structure=structure)
+    _, visit = make_round(personas, structure=structure, held=True)
     client.force_login(personas.coach)
     form = client.get(f"/visits/{visit.pk}/debrief/").context["form"]
     assert form.fields["team_next_step"].label.startswith(label)
 
 
 def test_the_debrief_links_each_step_timer_to_its_visit_and_step(client, personas):
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)
     client.force_login(personas.coach)
     html = client.get(f"/visits/{visit.pk}/debrief/").content.decode()
     assert f'id="debrief" data-visit="{visit.pk}"' in html
     assert 'data-step="0" data-name="Describe" data-minutes="10"' in html
+
+
+def test_the_debrief_of_a_visit_ahead_opens_when_the_visit_starts_and_saves_nothing(
+    client, personas
+):
+    cycle, visit = make_round(personas, structure="lab")  # next Monday
+    client.force_login(personas.colleague)
+    page = client.get(f"/visits/{visit.pk}/debrief/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "The debrief opens when the visit starts" in html
+    assert "Save the debrief" not in html
+    refused = client.post(f"/visits/{visit.pk}/debrief/", {"takeaways": "Too early"})
+    assert refused.status_code == 400
+    assert "The debrief opens when the visit starts" in refused.content.decode()
+    assert not Debrief.objects.filter(visit=visit).exists()
+    assert cycle_stage(cycle, timezone.now()).stage == Stage.SCHEDULED

@@ -74,7 +74,7 @@ def test_every_change_to_a_visit_keeps_what_was_captured_and_entries_still_sync(
     client.force_login(personas.colleague)
     client.get(f"/visits/{visit.pk}/my-classroom/")  # Ben reads his own classroom
     client.force_login(personas.coach)
-    client.get(f"/visits/{visit.pk}/debrief/")  # the coach's read goes to both hosts' logs
+    client.get(f"/api/visits/{visit.pk}/evidence")  # the coach's read goes to both hosts' logs
     reads = EvidenceRead.objects.count()
     assert reads == 2
 

@@ -18,7 +18,7 @@ NAUGHTY = json.loads((SHARED_DATA / "naughty" / "blns.json").read_text())
 @pytest.fixture
 def captured(client, personas):
     """Each naughty string sent as a note's text, a tally's label and a so-what."""
-    _, visit = make_round(personas)
+    _, visit = make_round(personas, held=True)  # its debrief is open
     room = visit.classrooms.get()
     client.force_login(personas.colleague)
     sent = []

@@ -1,11 +1,16 @@
 """The visit page gives each person what they need before walking in: when and in which room,
 the problem of practice, and each host's pre-brief; the host writes theirs one tap away. A
-cover sees only the class, the room and the time."""
+cover sees only the class, the room and the time. "Debrief" and "Set my goal" come once the
+visit has started."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from inquiry.models import Cycle
 from inquiry.services import pre_brief_save
+from inquiry.stages import visit_started
 from visits.models import Visit
 from visits.tests.test_calendars_and_emails import a_cycle, ben_observes_ana
 
@@ -124,3 +129,26 @@ def test_a_cancelled_visit_says_so_and_offers_no_capture(client, personas):
     visit_cancel(visit=visit)
     page = page_of(client, personas.colleague, visit)
     assert "Cancelled" in page and "Capture evidence" not in page
+
+
+def test_debrief_and_goal_wait_until_the_visit_starts(client, personas):
+    """Before the visit there is nothing to debrief and no goal to set from it: the page offers
+    them once the visit's time has come in the school's time zone."""
+    visit = a_lab_visit(personas)  # next Monday
+    debrief, goal = f'href="/visits/{visit.pk}/debrief/"', "Set my goal"
+    ahead = page_of(client, personas.colleague, visit)
+    assert debrief not in ahead and goal not in ahead
+    assert "Capture evidence" in ahead  # the observer still gets ready to capture
+
+    Visit.objects.filter(pk=visit.pk).update(date=visit.date - timedelta(days=7))
+    held = page_of(client, personas.colleague, visit)
+    assert debrief in held and goal in held
+
+
+def test_a_visit_starts_at_its_bell_time_in_the_schools_time_zone(personas):
+    visit = Visit.objects.select_related("cycle__school", "slot").get(pk=a_lab_visit(personas).pk)
+    zone = ZoneInfo(visit.cycle.school.time_zone)
+    bell = datetime.combine(visit.date, visit.slot.starts_at, tzinfo=zone)
+    assert not visit_started(visit, bell - timedelta(minutes=1))
+    assert visit_started(visit, bell)
+    assert visit_started(visit, bell.astimezone(UTC))  # the same moment, told in UTC
