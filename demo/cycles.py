@@ -6,22 +6,38 @@ follows from what happened (`inquiry.stages.stage_due`): the round's visits are 
 (scheduled), the lab has none yet (planning), the micro-observations were last week and
 wait for their debriefs (debriefing), the swap day was debriefed two weeks ago (following
 up) and the learning walk's follow-up window is over (closed).
+
+The visits that were held have what their observers captured (`_captured`), sent through the
+same path as a phone; evidence moves no stage, so the micro-observations still wait for their
+debriefs. Ids, tap counts and talk times come from one seeded random generator, used in a fixed
+order: the same district every time.
 """
 
+import random
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from growth.services import follow_up_answer, goal_set
 from inquiry.models import Cycle
-from inquiry.services import cycle_start, look_for_add, participants_set, pre_brief_save
-from inquiry.structures import Structure
+from inquiry.services import (
+    cycle_start,
+    look_for_add,
+    participants_set,
+    pre_brief_save,
+    tool_part_add,
+)
+from inquiry.structures import EvidencePart, Structure
 from schools.models import Meeting, Person, School, Slot, Unavailability
 from visits.capture import Entry, evidence_record
-from visits.models import Debrief
+from visits.models import Debrief, EvidenceKind, Visit
 from visits.rules import ObserverPlan, VisitPlan
 from visits.services import visit_schedule
+
+from .district import SEED
 
 ROUNDS_LOOK_FORS = [
     ("Students explain their reasoning to a partner", "oral"),
@@ -122,11 +138,14 @@ def _lab(school: School, coach: Person, host: Person, today: date) -> None:
     )
 
 
-def _pairs(school, coach, structure, title, weeks, today, *, debriefed: bool = False) -> None:
-    """Pair visits (swap day, micro-observations): an observer free in a colleague's lesson;
-    a debriefed pair has written its takeaways and its observer set a goal."""
+def _pairs(school, coach, structure, title, weeks, today, rng, *, debriefed: bool = False) -> None:
+    """Pair visits (swap day, micro-observations): an observer free in a colleague's lesson,
+    who captured what students did and said; a debriefed pair has written its takeaways and
+    its observer set a goal."""
     cycle = cycle_start(school=school, structure=structure, title=title, by=coach)
     look_for_add(cycle=cycle, text="Students ask open questions", kind="oral")
+    look_for_add(cycle=cycle, text="Students build on a classmate's answer", kind="oral")
+    _tool_offers(cycle, EvidencePart.CHECKLIST, EvidencePart.NOTES)
     slot = _slot(school, "Tue", "4")
     teaching = _teaching(slot)
     free = _free(school, slot, teaching)
@@ -144,6 +163,7 @@ def _pairs(school, coach, structure, title, weeks, today, *, debriefed: bool = F
             ),
             notify=False,
         )
+        _captured(visit, [observer], PAIR_WORDS[structure], rng)
         if not debriefed:
             continue
         Debrief.objects.create(
@@ -162,7 +182,9 @@ def _pairs(school, coach, structure, title, weeks, today, *, debriefed: bool = F
         )
 
 
-def _walk(school: School, coach: Person, principal: Person, today: date) -> None:
+def _walk(
+    school: School, coach: Person, principal: Person, today: date, rng: random.Random
+) -> None:
     cycle = cycle_start(
         school=school,
         structure=Structure.WALK,
@@ -178,6 +200,7 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
     participants_set(cycle=cycle, observers=observers, hosts=hosts, facilitators=[coach])
     for text, kind in WALK_LOOK_FORS:
         look_for_add(cycle=cycle, text=text, kind=kind)
+    _tool_offers(cycle, EvidencePart.CHECKLIST, EvidencePart.TALK_TIME)
     visit = visit_schedule(
         cycle=cycle,
         plan=VisitPlan(
@@ -189,7 +212,7 @@ def _walk(school: School, coach: Person, principal: Person, today: date) -> None
         ),
         notify=False,
     )
-    _walk_evidence(visit, observers)
+    _captured(visit, observers, WALK_WORDS, rng)
     Debrief.objects.create(
         visit=visit,
         step_notes={"Did": "Most students worked in pairs; fewer spoke to the whole class."},
@@ -217,47 +240,165 @@ WALK_LOOK_FORS = [
     ("Students explain why, not only what", "oral"),
     ("Students use a visible resource (chart, notes, manipulatives)", "visual"),
 ]
-WALK_QUOTES = [
-    "“I think it's 12 because 3 groups of 4…”",
-    "Two students disagreed about the answer and checked with a drawing.",
-    "“Can you say more about that?” — a student to a partner",
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words an observer wrote in a classroom: a note, a bright moment, an answer to a prompt
+    about students, a what / so what / now what; `about` is the look-for a note is tagged with,
+    by its place among the cycle's look-fors."""
+
+    kind: str
+    text: str
+    label: str = ""
+    about: int | None = None
+
+
+SAID = "What are students saying?"
+# One set of words per observer and classroom, taken in turn.
+WALK_WORDS = [
+    [Words(EvidenceKind.STUDENT_PROMPT, "“I think it's 12 because 3 groups of 4…”", SAID, 1)],
+    [
+        Words(
+            EvidenceKind.STUDENT_PROMPT,
+            "Two students disagreed about the answer and checked with a drawing.",
+            SAID,
+            1,
+        )
+    ],
+    [
+        Words(
+            EvidenceKind.STUDENT_PROMPT,
+            "“Can you say more about that?” — a student to a partner",
+            SAID,
+            1,
+        )
+    ],
 ]
+PAIR_WORDS = {
+    Structure.SWAP: [
+        [
+            Words(EvidenceKind.WHAT, "Students at two tables asked “what if it was 100 instead?”"),
+            Words(
+                EvidenceKind.SO_WHAT,
+                "Their own question made them test whether the pattern always works.",
+            ),
+            Words(EvidenceKind.NOW_WHAT, "Leave time for students to write the next question."),
+            Words(EvidenceKind.NOTE, "“Why does it work for both of them?” — a student", about=0),
+            Words(
+                EvidenceKind.BRIGHT_MOMENT,
+                "A quiet student asked the class “how do you know?”, and three hands went up.",
+                about=1,
+            ),
+        ],
+        [
+            Words(EvidenceKind.WHAT, "Pairs compared two answers before anyone asked the teacher."),
+            Words(
+                EvidenceKind.SO_WHAT,
+                "Comparing gave every student a reason to explain, not only the fast ones.",
+            ),
+            Words(EvidenceKind.NOW_WHAT, "Try one task with two right answers in my own class."),
+            Words(EvidenceKind.NOTE, "“I agree with Sam, and I'd add…” — a student", about=1),
+            Words(EvidenceKind.NOTE, "Most questions came in the last ten minutes, in pairs."),
+        ],
+    ],
+    Structure.MICRO: [
+        [
+            Words(
+                EvidenceKind.NOTE, "“Could there be another way to get 24?” — a student", about=0
+            ),
+            Words(EvidenceKind.NOTE, "After a 5-second wait, four more hands went up."),
+            Words(
+                EvidenceKind.BRIGHT_MOMENT,
+                "A student answered a classmate before the teacher could.",
+                about=1,
+            ),
+        ],
+        [
+            Words(EvidenceKind.NOTE, "“Is that always true, or only here?” — a student", about=0),
+            Words(
+                EvidenceKind.NOTE,
+                "“Building on what Ana said…” — a student, to the class",
+                about=1,
+            ),
+        ],
+    ],
+}
+TALLY_TAPS = (2, 6)  # taps per label of a tally, at least and at most
+LOOK_FOR_TAPS = (3, 6)  # look-for taps per observer and classroom
 
 
-def _walk_evidence(visit, observers) -> None:
-    """What the walk's observers captured, sent through the same path as a phone."""
-    look_fors = list(visit.cycle.look_fors.all())
-    at = datetime.combine(visit.date, time(13, 15), tzinfo=UTC)
+def _tool_offers(cycle: Cycle, *parts: str) -> None:
+    """The cycle's evidence tool, with the parts its demo observers use added: as a facilitator
+    adds them, so that the capture page offers what was captured (the look-for checklist
+    first)."""
+    have = {part.get("kind") for part in cycle.evidence_tool}
+    for part in parts:
+        if part not in have:
+            first = part == EvidencePart.CHECKLIST
+            tool_part_add(cycle=cycle, part={"kind": part}, index=0 if first else None)
+
+
+def _captured(visit: Visit, observers, words: list[list[Words]], rng: random.Random) -> None:
+    """What the visit's observers captured, sent through the same path as a phone: in each
+    classroom, taps and talk time where the cycle's tool has them, a bright-moment tap now and
+    then (the bar always offers it), and one set of `words`, taken in turn."""
+    cycle = visit.cycle
+    tool = {part["kind"]: part for part in cycle.evidence_tool}
+    look_fors = list(cycle.look_fors.filter(retired=False))
+    zone = ZoneInfo(cycle.school.time_zone)
+    start = datetime.combine(visit.date, visit.slot.starts_at or time(9), tzinfo=zone)
+    seconds = cycle.visit_minutes * 60
     for o, observer in enumerate(observers):
         entries = []
-        for r, room in enumerate(visit.classrooms.all()):
-            for n in range(3 + (o + r) % 4):
-                entries.append(_entry(room, "look_for", at, look_for=look_fors[(n + r) % 3].pk))
-            entries.append(
-                _entry(
-                    room,
-                    "student_prompt",
-                    at,
-                    text=WALK_QUOTES[(o + r) % 3],
-                    look_for=look_fors[1].pk,
-                    label="What are students saying?",
+        # The group goes from classroom to classroom, one visit length in each.
+        for r, room in enumerate(visit.classrooms.order_by("position", "id")):
+            taps: list[dict] = []
+            if EvidencePart.CHECKLIST in tool and look_fors:
+                taps += [
+                    {"kind": EvidenceKind.LOOK_FOR, "look_for": rng.choice(look_fors).pk}
+                    for _ in range(rng.randint(*LOOK_FOR_TAPS))
+                ]
+            for label in tool.get(EvidencePart.TALLY, {}).get("labels", []):
+                taps += [{"kind": EvidenceKind.TALLY, "label": label}] * rng.randint(*TALLY_TAPS)
+            if rng.random() < 0.5:
+                taps.append({"kind": EvidenceKind.BRIGHT_MOMENT})
+            rng.shuffle(taps)
+            # The words among the taps, in the order they were written.
+            written = words[(o + r) % len(words)]
+            places = sorted(rng.sample(range(len(taps) + len(written)), len(written)))
+            for place, said in zip(places, written, strict=True):
+                about = look_fors[said.about].pk if said.about is not None else None
+                taps.insert(
+                    place,
+                    {"kind": said.kind, "text": said.text, "label": said.label, "look_for": about},
                 )
-            )
-            entries.append(
-                _entry(
-                    room,
-                    "talk_time",
-                    at,
-                    teacher_talk_seconds=200 + 60 * r,
-                    student_talk_seconds=300 - 40 * r,
-                    silence_seconds=100,
+            if EvidencePart.TALK_TIME in tool:  # saved when the observer stops the tracker
+                timed = seconds - rng.randint(60, 180)
+                teacher = round(timed * rng.uniform(0.3, 0.55))
+                silence = round(timed * rng.uniform(0.1, 0.2))
+                taps.append(
+                    {
+                        "kind": EvidenceKind.TALK_TIME,
+                        "teacher_talk_seconds": teacher,
+                        "student_talk_seconds": timed - teacher - silence,
+                        "silence_seconds": silence,
+                    }
                 )
-            )
-        evidence_record(visit=visit, author=observer, entries=entries)
-
-
-def _entry(room, kind: str, at: datetime, **fields) -> Entry:
-    return Entry(id=uuid.uuid4(), classroom=room.pk, kind=kind, recorded_at=at, **fields)
+            step = seconds // (len(taps) + 1)
+            entries += [
+                Entry(
+                    id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    classroom=room.pk,
+                    recorded_at=start + timedelta(seconds=r * seconds + (n + 1) * step),
+                    **fields,
+                )
+                for n, fields in enumerate(taps)
+            ]
+        outcomes = evidence_record(visit=visit, author=observer, entries=entries)
+        refused = [outcome.message for outcome in outcomes if outcome.status == "refused"]
+        if refused:
+            raise ValueError(f"demo evidence refused: {refused}")
 
 
 @transaction.atomic
@@ -269,6 +410,8 @@ def demo_cycles_load(school: School, *, today: date) -> None:
     principal = Person.objects.get(username="principal")
     _round(school, coach, principal, today)
     _lab(school, coach, Person.objects.get(username="teacher1"), today)
-    _pairs(school, coach, Structure.SWAP, "Grade 6 coverage swap day", -2, today, debriefed=True)
-    _pairs(school, coach, Structure.MICRO, "Micro-observations: questioning patterns", -1, today)
-    _walk(school, coach, principal, today)
+    rng = random.Random(SEED)
+    swap, micro = "Grade 6 coverage swap day", "Micro-observations: questioning patterns"
+    _pairs(school, coach, Structure.SWAP, swap, -2, today, rng, debriefed=True)
+    _pairs(school, coach, Structure.MICRO, micro, -1, today, rng)
+    _walk(school, coach, principal, today, rng)

@@ -7,7 +7,7 @@ exactly when the two are equal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -75,18 +75,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     return {
         "version": VERSION,
         "status": plan.status,
-        "visits": [
-            {
-                "request": v.request,
-                "observer": v.observer,
-                "host": v.host,
-                "day": v.day,
-                "period": v.period,
-                "section": v.section,
-                "cover": v.cover,
-            }
-            for v in plan.visits
-        ],
+        "visits": [asdict(v) for v in plan.visits],
         "unscheduled": [
             {"request": u.request, "missing": u.missing, "reason": u.reason}
             for u in plan.unscheduled

@@ -9,9 +9,8 @@ each visit through the same rules as a visit placed by hand, all or nothing.
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -348,18 +347,6 @@ class Undo:
     removed: dict[str, int]
 
 
-def _visit_json(v: scheduler.Visit) -> dict[str, Any]:
-    return {
-        "request": v.request,
-        "observer": v.observer,
-        "host": v.host,
-        "day": v.day,
-        "period": v.period,
-        "section": v.section,
-        "cover": v.cover,
-    }
-
-
 def _undo(
     proposal: Proposal,
     text: str,
@@ -373,8 +360,8 @@ def _undo(
         "proposal": proposal.pk,
         "text": text,
         "key": key,
-        "put_back": [_visit_json(v) for v in taken],
-        "take_out": [_visit_json(v) for v in put],
+        "put_back": [asdict(v) for v in taken],
+        "take_out": [asdict(v) for v in put],
         "removed": removed,
     }
     token = signing.dumps(note, salt=UNDO_SALT, compress=True)

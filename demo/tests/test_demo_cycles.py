@@ -11,7 +11,7 @@ from inquiry.models import Cycle, Stage
 from inquiry.stages import cycle_stage
 from inquiry.structures import Structure
 from schools.models import Person
-from visits.models import Visit
+from visits.models import Evidence, Visit
 from visits.rules import ObserverPlan, VisitPlan, visit_plan_problems
 
 
@@ -31,7 +31,13 @@ def test_one_cycle_per_structure_each_at_its_own_stage(capsys):
         Structure.WALK: Stage.CLOSED,
     }
     assert not any(stage.by_hand for stage in stages.values())
+    # Every micro-observation and swap-day visit was held and has what its observer captured.
+    pairs = Visit.objects.filter(cycle__structure__in=[Structure.MICRO, Structure.SWAP])
+    assert pairs.count() == 4
+    assert all(Evidence.objects.filter(classroom__visit=v).exists() for v in pairs)
+    evidence = Evidence.objects.count()
     call_command("load_demo")
+    assert Evidence.objects.count() == evidence
     assert Cycle.objects.count() == 5
     assert "principal" in capsys.readouterr().out
 
