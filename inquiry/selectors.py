@@ -245,7 +245,8 @@ def staff_for_cycle(cycle: Cycle) -> StaffList:
         parts.setdefault(person_id, set()).add(role)
     rows = {row.teacher.pk: row for row in grid.rows}
     members = []
-    for person in school_staff(school):
+    # Someone deactivated (they left) is no longer offered; their part in past visits stays.
+    for person in school_staff(school).filter(is_active=True):
         member = StaffMember(person=person, parts=parts.get(person.pk, set()))
         years = person.years_of_experience
         member.is_new = years is not None and years <= school.new_teacher_years

@@ -17,7 +17,7 @@ from growth.models import FollowUp, Goal
 from inquiry.models import Cycle, LookFor, Participant, ParticipantRole
 from insights.selectors import CyclePattern, school_patterns
 from opendoors.fields import is_id
-from schools.models import Membership, Person, Role, ScheduleImport, School
+from schools.models import District, Membership, Person, Role, ScheduleImport, School
 from visits.models import (
     CalendarFeed,
     Evidence,
@@ -67,7 +67,9 @@ def schools_with_rights(person: Person) -> list[tuple[School, bool, bool]]:
             bool(roles.get(school.pk, set()) & SCHEDULE_MANAGERS),
             bool(roles.get(school.pk, set()) & CYCLE_STARTERS),
         )
-        for school in schools_visible_to(person).select_related("district")
+        for school in schools_visible_to(person)
+        .filter(archived_at__isnull=True)  # an archived school leaves the lists of schools
+        .select_related("district")
     ]
 
 
@@ -89,6 +91,90 @@ def school_for_schedule_manager(person: Person, slug: str) -> School:
 def import_for_manager(person: Person, slug: str, import_id: int) -> ScheduleImport:
     school = school_for_schedule_manager(person, slug)
     return get_object_or_404(ScheduleImport, school=school, pk=import_id)
+
+
+def leads_district(person: Person, district_id: int) -> bool:
+    """A district leader holds that role at one of the district's schools and leads them all."""
+    return Membership.objects.filter(
+        person=person, role=Role.DISTRICT_LEADER, school__district_id=district_id
+    ).exists()
+
+
+def can_manage_people(person: Person, school: School) -> bool:
+    """The school's principals and the district's leaders add people, change their roles and
+    deactivate them; coaches manage the schedule but not who works at the school."""
+    return Role.PRINCIPAL in roles_at(person, school) or leads_district(person, school.district_id)
+
+
+def school_for_people_manager(person: Person, slug: str) -> School:
+    """The school whose People page this is; anyone else gets 404, as for a page they may not
+    know of (a teacher or coach learns nothing from a refusal either)."""
+    school = get_object_or_404(schools_visible_to(person).select_related("district"), slug=slug)
+    if not can_manage_people(person, school):
+        raise Http404
+    return school
+
+
+def member_for_people_manager(person: Person, slug: str, person_id: int) -> tuple[School, Person]:
+    """A person at a school whose people this manager manages (inactive ones too)."""
+    school = school_for_people_manager(person, slug)
+    return school, teacher_at_school(school, person_id)
+
+
+def people_managed_by(person: Person) -> tuple[set[int], list[District]]:
+    """For the home page: the ids of the schools whose people a person manages, and the
+    districts they lead (whose audit logs they read). One query, however many schools."""
+    if not person.is_authenticated:
+        return set(), []
+    leads = Membership.objects.filter(
+        person=person, role=Role.DISTRICT_LEADER, school__district=OuterRef("district")
+    )
+    principal_of = Membership.objects.filter(
+        person=person, role=Role.PRINCIPAL, school=OuterRef("pk")
+    )
+    schools = (
+        School.objects.annotate(led=Exists(leads))
+        .filter(Q(led=True) | Exists(principal_of))
+        .select_related("district")
+    )
+    school_ids: set[int] = set()
+    led: dict[int, District] = {}
+    for school in schools:
+        school_ids.add(school.pk)
+        if school.led:
+            led[school.district_id] = school.district
+    return school_ids, sorted(led.values(), key=lambda d: d.name)
+
+
+def district_for_audit_reader(person: Person, slug: str) -> District:
+    """The district's audit log is for its leaders; anyone else gets 404."""
+    if not person.is_authenticated:
+        raise Http404
+    led = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).values(
+        "school__district"
+    )
+    return get_object_or_404(District.objects.filter(pk__in=led), slug=slug)
+
+
+def district_for_leader(person: Person, slug: str) -> District:
+    """A district's settings and schools are managed by its leaders; anyone else (a principal,
+    a leader of another district) gets 404, as for a page they may not know of."""
+    return district_for_audit_reader(person, slug)
+
+
+def school_of_district_for_leader(person: Person, slug: str, school_id: int) -> School:
+    """One school (archived ones too) of a district the person leads; anything else is 404."""
+    district = district_for_leader(person, slug)
+    return get_object_or_404(
+        School.objects.select_related("district"), district=district, pk=school_id
+    )
+
+
+def superuser_or_404(person: Person) -> None:
+    """Setting up a district is for the site's superusers; to anyone else the page is not
+    there."""
+    if not (person.is_authenticated and person.is_superuser):
+        raise Http404
 
 
 def teacher_at_school(school: School, person_id: int) -> Person:

@@ -15,10 +15,18 @@ from django.urls import NoReverseMatch, reverse
 from schools.models import Membership, Role
 
 SCHOOL_MANAGERS = {Role.PRINCIPAL, Role.COACH}  # as opendoors.access.SCHEDULE_MANAGERS
+# Who manages the school's people (opendoors.access.can_manage_people; a district leader's
+# role is held at one school of the district and counts for all of them there).
+PEOPLE_MANAGERS = {Role.PRINCIPAL, Role.DISTRICT_LEADER}
 
 # Which part of the site a page belongs to, by its URL name ("namespace:name"), so the menu
 # can say where one is even on pages it does not link to (a visit, a cycle's look-fors).
-SECTION_OF_NAMESPACE = {"inquiry": "cycles", "schools": "school", "insights": "school"}
+SECTION_OF_NAMESPACE = {
+    "inquiry": "cycles",
+    "schools": "school",
+    "insights": "school",
+    "district": "district",
+}
 SECTION_OF_VIEW = {
     "home": "visits",
     "visits:detail": "visits",
@@ -54,10 +62,16 @@ class SchoolRoles:
     slug: str
     name: str
     roles: frozenset[str]
+    district_slug: str = ""
+    archived: bool = False
 
     @property
     def manages(self) -> bool:
         return bool(self.roles & SCHOOL_MANAGERS)
+
+    @property
+    def manages_people(self) -> bool:
+        return bool(self.roles & PEOPLE_MANAGERS)
 
 
 def url_or_none(name: str, **kwargs: str) -> str | None:
@@ -91,14 +105,36 @@ class Navigation:
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        roles: dict[tuple[str, str], set[str]] = {}
-        for slug, name, role in (
+        roles: dict[tuple[str, str, str, bool], set[str]] = {}
+        for slug, name, district, archived_at, role in (
             Membership.objects.filter(person=user)
             .order_by("school__name")
-            .values_list("school__slug", "school__name", "role")
+            .values_list(
+                "school__slug",
+                "school__name",
+                "school__district__slug",
+                "school__archived_at",
+                "role",
+            )
         ):
-            roles.setdefault((slug, name), set()).add(role)
-        return [SchoolRoles(slug, name, frozenset(r)) for (slug, name), r in roles.items()]
+            roles.setdefault((slug, name, district, archived_at is not None), set()).add(role)
+        return [
+            SchoolRoles(slug, name, frozenset(r), district, archived)
+            for (slug, name, district, archived), r in roles.items()
+        ]
+
+    @cached_property
+    def current_schools(self) -> list[SchoolRoles]:
+        """The person's schools less archived ones, which leave the menu."""
+        return [school for school in self.schools if not school.archived]
+
+    @cached_property
+    def led_district_slug(self) -> str | None:
+        """The district the person leads (the first, when several), from any of its schools."""
+        for school in self.schools:
+            if Role.DISTRICT_LEADER in school.roles:
+                return school.district_slug
+        return None
 
     @cached_property
     def school(self) -> SchoolRoles | None:
@@ -106,14 +142,19 @@ class Navigation:
         their first school."""
         match = self.request.resolver_match
         slug = match.kwargs.get("slug") if match else None
-        for school in self.schools:
+        for school in self.current_schools:
             if school.slug == slug:
                 return school
-        return self.schools[0] if self.schools else None
+        return self.current_schools[0] if self.current_schools else None
 
     def school_url(self, name: str) -> str | None:
         """A page of the person's school (see `school`); None when they belong to none."""
         return url_or_none(name, slug=self.school.slug) if self.school else None
+
+    def district_url(self) -> str | None:
+        """The Schools page of the district the person leads; None for everyone else."""
+        slug = self.led_district_slug
+        return url_or_none("district:schools", slug=slug) if slug else None
 
     def item(self, name: str, url: str | None, within: str | set[str]) -> NavItem | None:
         """A link, current inside `within`: a section's name or a set of URL names."""
@@ -134,6 +175,7 @@ class Navigation:
             self.item("My visits", reverse("home"), "visits"),
             self.item("My cycles", self.school_url("inquiry:cycles"), "cycles"),
             self.item("My school", self.school_url("schools:schedule"), "school"),
+            self.item("District", self.district_url(), "district"),
             self.item("My account", url_or_none("account"), "account"),
         ]
         return [item for item in candidates if item is not None]
@@ -155,6 +197,8 @@ class Navigation:
                 self.item("Import", reverse("schools:import_new", kwargs=slug), IMPORT_PAGES),
                 self.item("Settings", reverse("schools:settings", kwargs=slug), set()),
             ]
+        if school.manages_people:
+            candidates.append(self.item("People", url_or_none("schools:people", **slug), set()))
         return [item for item in candidates if item is not None]
 
 

@@ -60,6 +60,8 @@ ALLOWED_HOSTS = env_list("OPENDOORS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("OPENDOORS_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Django's admin, for superusers only: opendoors/admin_site.py.
+    "opendoors.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

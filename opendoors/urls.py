@@ -1,5 +1,6 @@
 """The site's URLs: each app's pages, sign-in under /accounts/."""
 
+from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from . import account, style_guide, views
@@ -13,11 +14,14 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("style/", style_guide.style_guide, name="style_guide"),
+    # Superusers only (opendoors/admin_site.py); everyone else is sent to its sign-in.
+    path("admin/", admin.site.urls),
     # Before allauth's own: signing out also tells the browser to drop its cache.
     path("accounts/logout/", sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("account/", account.account_page, name="account"),
     path("schools/", include("schools.urls")),
+    path("district/", include("schools.district_urls")),
     path("", include("inquiry.urls")),
     path("", include("visits.urls")),
     path("", include("growth.urls")),

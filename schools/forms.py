@@ -152,3 +152,79 @@ class SchoolSettingsForm(forms.ModelForm):
                 "office_contact_email", "Add their email: substitute requests are sent there."
             )
         return cleaned
+
+
+def _role_choices(may_grant_district_leader: bool) -> list[tuple[str, str]]:
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if may_grant_district_leader or value != Role.DISTRICT_LEADER
+    ]
+
+
+class PeopleFilterForm(forms.Form):
+    """The People page's filters, read from the query string (all optional; junk is ignored)."""
+
+    q = forms.CharField(max_length=100, required=False, label="Name or email")
+    role = forms.ChoiceField(
+        required=False, label="Role", choices=[("", "Any role"), *Role.choices]
+    )
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Active and inactive"), ("active", "Active"), ("inactive", "Inactive")],
+    )
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"q": "", "role": "", "status": ""}
+        return {name: self.cleaned_data.get(name) or "" for name in ("q", "role", "status")}
+
+
+class PersonRolesForm(forms.Form):
+    """The roles one person holds at the school, ticked."""
+
+    roles = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Roles"
+    )
+
+    def __init__(self, *args, may_grant_district_leader: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = self.fields["roles"]
+        assert isinstance(roles, forms.MultipleChoiceField)
+        roles.choices = _role_choices(may_grant_district_leader)
+
+
+class PersonAddForm(PersonRolesForm):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    email = forms.EmailField(max_length=254, label="Email")
+
+    field_order = ["first_name", "last_name", "email", "roles"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].required = True
+        self.fields["roles"].error_messages["required"] = "Tick at least one role."
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if Person.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                f"{email} is already someone's address in OpenDoors. If they work here, "
+                "search for them above and change their roles; if not, ask a district leader."
+            )
+        return email
+
+
+class AuditFilterForm(forms.Form):
+    school = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="School")
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        school = self.fields["school"]
+        assert isinstance(school, forms.TypedChoiceField)
+        school.choices = [("", "All schools"), *[(s.pk, s.name) for s in schools]]
+
+    def school_id(self) -> int | None:
+        return self.cleaned_data.get("school") if self.is_valid() else None

@@ -16,6 +16,14 @@ class District(models.Model):
     slug = models.SlugField(unique=True)
     # Aggregates shown outside a visit's group must cover at least this many classrooms.
     min_classrooms_for_aggregates = models.PositiveSmallIntegerField(default=3)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    # Credit rules that documenting learning uses: how many minutes make one clock hour.
+    minutes_per_clock_hour = models.PositiveSmallIntegerField(default=60)
+    # Contract coverage limits a new school starts with (each school can change its own).
+    default_max_coverages_per_week = models.PositiveSmallIntegerField(default=2)
+    default_max_coverages_per_month = models.PositiveSmallIntegerField(default=4)
+    # How long evidence stays identifiable (author and host) before it is made anonymous.
+    evidence_identifiable_years = models.PositiveSmallIntegerField(default=3)
 
     def __str__(self) -> str:
         return self.name
@@ -36,6 +44,8 @@ class School(models.Model):
     # Who books substitute teachers: told whenever a visit needs one.
     office_contact_name = models.CharField(max_length=200, blank=True)
     office_contact_email = models.EmailField(blank=True)
+    # An archived school keeps its history but is left out of pickers and lists of schools.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -311,3 +321,29 @@ class ScheduleImport(models.Model):
 
 
 WORKING = {ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.APPLYING}
+
+
+class AuditEntry(models.Model):
+    """One change to a district's people, roles, schools or settings, for its leaders to read.
+
+    Kept when the people named are deactivated or erased (their names are copied into
+    `summary`)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="audit")
+    school = models.ForeignKey(School, on_delete=models.SET_NULL, null=True, blank=True)
+    actor = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    summary = models.CharField(max_length=500)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["district", "-at"])]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -5,7 +5,20 @@ Each read runs a fixed number of queries, however many teachers the school has.
 
 from dataclasses import dataclass, field
 
-from .models import Day, Meeting, Person, Role, School, Slot, Term, Unavailability
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from .models import (
+    AuditEntry,
+    Day,
+    Meeting,
+    Membership,
+    Person,
+    Role,
+    School,
+    Slot,
+    Term,
+    Unavailability,
+)
 
 
 @dataclass
@@ -148,3 +161,94 @@ def teacher_week(*, school: School, teacher: Person) -> TeacherWeek | None:
         for p in periods
     ]
     return TeacherWeek(teacher=teacher, days=days, rows=rows)
+
+
+@dataclass
+class PersonRow:
+    """One person on a school's People page: their roles here, what they teach this term and
+    whether they can sign in."""
+
+    person: Person
+    roles: list[str]
+    subjects: list[str]
+    grades: list[str]
+    has_sso: bool
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.person.is_active and (self.person.has_usable_password() or self.has_sso)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles]
+
+
+ROLE_ORDER = [role.value for role in Role]
+
+
+def school_people(
+    *, school: School, role: str = "", status: str = "", q: str = ""
+) -> list[PersonRow]:
+    """Everyone holding a role at the school, filtered by role, active/inactive and a name or
+    email. Subjects and grades come from the master-schedule grid (`schedule_grid`), as on a
+    cycle's People page; a fixed number of queries, however many people."""
+    from allauth.socialaccount.models import SocialAccount
+
+    people = Person.objects.filter(memberships__school=school)
+    if role:
+        people = people.filter(memberships__role=role)
+    if status in ("active", "inactive"):
+        people = people.filter(is_active=status == "active")
+    for word in q.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(username__icontains=word)
+        )
+    people = (
+        people.distinct()
+        .annotate(has_sso=Exists(SocialAccount.objects.filter(user=OuterRef("pk"))))
+        .order_by("last_name", "first_name", "pk")
+    )
+    roles: dict[int, set[str]] = {}
+    for person_id, held in Membership.objects.filter(school=school).values_list(
+        "person_id", "role"
+    ):
+        roles.setdefault(person_id, set()).add(held)
+    grid = schedule_grid(school=school)
+    taught = {
+        row.teacher.pk: {m.section for cell in row.cells for m in cell.meetings}
+        for row in grid.rows
+    }
+    rows = []
+    for person in people:
+        sections = taught.get(person.pk, set())
+        rows.append(
+            PersonRow(
+                person=person,
+                roles=sorted(roles.get(person.pk, set()), key=ROLE_ORDER.index),
+                subjects=sorted({s.subject for s in sections if s.subject}),
+                grades=sorted({g for s in sections for g in s.grades}, key=lambda g: (len(g), g)),
+                has_sso=getattr(person, "has_sso", False),
+            )
+        )
+    return rows
+
+
+def audit_entries(*, district_id: int, school_id: int | None = None) -> QuerySet[AuditEntry]:
+    """The district's audit log, newest first, optionally of one school."""
+    entries = AuditEntry.objects.filter(district_id=district_id)
+    if school_id is not None:
+        entries = entries.filter(school_id=school_id)
+    return entries.select_related("school", "actor", "subject").order_by("-at", "-pk")
+
+
+def district_schools(*, district_id: int) -> QuerySet[School]:
+    """The district's schools for its leaders' Schools page, archived ones last, each with
+    `people` (how many people hold a role there): one query however many schools."""
+    return (
+        School.objects.filter(district_id=district_id)
+        .annotate(people=Count("memberships__person", distinct=True))
+        .order_by(F("archived_at").asc(nulls_first=True), "name")
+    )

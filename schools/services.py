@@ -11,6 +11,7 @@ retry. The tasks in `tasks.py` only call `import_read_attempt` and `import_apply
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ from rosters.schedule_csv import read_schedule_csv
 from rosters.schedule_data import Problem, ScheduleData, ScheduleFileError, TeacherRecord
 
 from .models import (
+    AuditEntry,
     Day,
     District,
     ImportKind,
@@ -47,6 +49,27 @@ from .schedule_diff import SchedulePreview, schedule_compare
 from .selectors import term_current
 
 logger = logging.getLogger(__name__)
+
+
+def audit_record(
+    *,
+    district: District,
+    school: School | None = None,
+    actor: Person | None,
+    subject: Person | None = None,
+    action: str,
+    summary: str,
+) -> AuditEntry:
+    """Write one entry to the district's audit log. `summary` names the people involved in
+    words, so the entry still reads right after they are deactivated or erased."""
+    return AuditEntry.objects.create(
+        district=district,
+        school=school,
+        actor=actor,
+        subject=subject,
+        action=action[:64],
+        summary=summary[:500],
+    )
 
 
 def school_get_or_create(*, slug: str, name: str = "") -> School:
@@ -457,3 +480,317 @@ def import_apply_attempt(*, import_id: int, attempt: int) -> None:
         _fail(import_id, attempt, [Problem(schedule_import.original_name, refused.reason)])
     except Exception as error:  # any failure must reach the page
         _unexpected(schedule_import, attempt, error)
+
+
+# People and roles at a school (the People page). Every change is written to the audit log.
+
+MANAGING_ROLES = {Role.PRINCIPAL, Role.DISTRICT_LEADER}
+
+
+class PeopleChangeRefused(Exception):
+    """The change would lock someone out of managing a school or go beyond the actor's rights;
+    nothing was changed. `reason` says why, in a sentence for the page."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _username_from_email(email: str) -> str:
+    base = slugify(email.split("@")[0])[:140] or "person"
+    username, n = base, 1
+    while Person.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return username
+
+
+def _roles_text(roles: set[str]) -> str:
+    return ", ".join(Role(r).label.lower() for r in sorted(roles)) or "no role"
+
+
+@transaction.atomic
+def person_add(
+    *,
+    school: School,
+    actor: Person,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: set[str],
+    may_grant_district_leader: bool,
+) -> Person:
+    """A new person at the school with these roles. They cannot sign in yet: their password
+    is unusable until the invitation step (a later part of issue 10) lets them set one."""
+    if Role.DISTRICT_LEADER in roles and not may_grant_district_leader:
+        raise PeopleChangeRefused("Only a district leader can make someone a district leader.")
+    person = Person(
+        username=_username_from_email(email),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    person.set_unusable_password()
+    person.save()
+    Membership.objects.bulk_create(
+        Membership(person=person, school=school, role=role) for role in sorted(roles)
+    )
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        subject=person,
+        action="person_added",
+        summary=f"{actor} added {person} ({email}) at {school} as {_roles_text(roles)}.",
+    )
+    return person
+
+
+@transaction.atomic
+def person_roles_set(
+    *,
+    school: School,
+    actor: Person,
+    person: Person,
+    roles: set[str],
+    may_grant_district_leader: bool,
+) -> bool:
+    """Make the person hold exactly these roles at the school; whether anything changed.
+    Refused when a manager would remove their own managing role (they would lock themselves
+    out of this page mid-change; another principal or a district leader can do it), or when
+    someone who is not a district leader would grant or remove that role."""
+    held = set(
+        Membership.objects.filter(person=person, school=school).values_list("role", flat=True)
+    )
+    if not may_grant_district_leader and (Role.DISTRICT_LEADER in held ^ roles):
+        raise PeopleChangeRefused(
+            "Only a district leader can give or take the district leader role."
+        )
+    if person.pk == actor.pk and (held - roles) & MANAGING_ROLES:
+        raise PeopleChangeRefused(
+            "You cannot remove your own principal or district leader role: you would lose "
+            "this page in the middle of the change. Ask another principal or a district leader."
+        )
+    added, removed = roles - held, held - roles
+    if not added and not removed:
+        return False
+    Membership.objects.filter(person=person, school=school, role__in=removed).delete()
+    Membership.objects.bulk_create(
+        Membership(person=person, school=school, role=role) for role in sorted(added)
+    )
+    changes = [f"added {_roles_text(added)}"] if added else []
+    changes += [f"removed {_roles_text(removed)}"] if removed else []
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        subject=person,
+        action="roles_changed",
+        summary=f"{actor} changed {person}'s roles at {school}: {'; '.join(changes)}.",
+    )
+    return True
+
+
+@transaction.atomic
+def person_active_set(
+    *, school: School, actor: Person, person: Person, active: bool, may_grant_district_leader: bool
+) -> bool:
+    """Deactivate someone who left (they can no longer sign in; what they authored stays,
+    attributed to them; pickers leave them out) or reactivate them; whether anything changed.
+    Nobody deactivates themselves (they would be signed out with no way back in), and only a
+    district leader deactivates a district leader."""
+    if person.pk == actor.pk and not active:
+        raise PeopleChangeRefused(
+            "You cannot deactivate yourself: you could no longer sign in to undo it. Ask "
+            "another principal or a district leader."
+        )
+    leads = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).exists()
+    if leads and not may_grant_district_leader:
+        raise PeopleChangeRefused(
+            "Only a district leader can deactivate or reactivate a district leader."
+        )
+    if person.is_active == active:
+        return False
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        subject=person,
+        action="person_reactivated" if active else "person_deactivated",
+        summary=f"{actor} {'reactivated' if active else 'deactivated'} {person} ({person.email}) "
+        f"at {school}.",
+    )
+    return True
+
+
+# A district's first run, its settings and its schools (issue 10): its leaders' pages and
+# `opendoors setup-district`. Every change writes an audit entry.
+
+DISTRICT_SETTING_LABELS = {
+    "min_classrooms_for_aggregates": "the fewest classrooms in a shared aggregate (k)",
+    "time_zone": "the time zone",
+    "minutes_per_clock_hour": "the minutes per clock hour",
+    "default_max_coverages_per_week": "new schools' coverages per teacher per week",
+    "default_max_coverages_per_month": "new schools' coverages per teacher per month",
+    "evidence_identifiable_years": "the years evidence stays identifiable",
+}
+
+
+class DistrictChangeRefused(Exception):
+    """Nothing was changed; `reason` says why, in a sentence a person can act on."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class DistrictSetUp:
+    """What `district_setup` did: `created` is False when the district already existed (then
+    nothing was changed and `school` and `leader` are None)."""
+
+    district: District
+    school: School | None
+    leader: Person | None
+    created: bool
+
+
+def _actor_name(actor: Person | None) -> str:
+    return str(actor) if actor else "An administrator (opendoors setup-district)"
+
+
+def _school_create(*, district: District, name: str, slug: str) -> School:
+    if School.objects.filter(slug=slug).exists():
+        raise DistrictChangeRefused(
+            f"The web address “{slug}” is already another school's: choose another."
+        )
+    return School.objects.create(
+        district=district,
+        name=name,
+        slug=slug,
+        time_zone=district.time_zone,
+        max_coverages_per_week=district.default_max_coverages_per_week,
+        max_coverages_per_month=district.default_max_coverages_per_month,
+    )
+
+
+@transaction.atomic
+def district_setup(
+    *,
+    name: str,
+    slug: str,
+    school_name: str,
+    school_slug: str,
+    leader_email: str,
+    leader_username: str = "",
+    actor: Person | None,
+) -> DistrictSetUp:
+    """Create a district, its first school and its first district leader (an existing person
+    with that email, or a new one without a password, who sets it with "Forgot your
+    password?"). A district leader's role is held at one school of the district and counts
+    for all of them, hence the first school. An existing slug changes nothing."""
+    existing = District.objects.filter(slug=slug).first()
+    if existing is not None:
+        return DistrictSetUp(district=existing, school=None, leader=None, created=False)
+    email = leader_email.strip().lower()
+    leader = Person.objects.filter(email__iexact=email).first()
+    if leader is None:
+        username = leader_username or _username_from_email(email)
+        if Person.objects.filter(username=username).exists():
+            raise DistrictChangeRefused(
+                f"The username “{username}” is already someone else's: choose another."
+            )
+        leader = Person(username=username, email=email)
+        leader.set_unusable_password()
+        leader.save()
+    district = District.objects.create(name=name, slug=slug)
+    school = _school_create(district=district, name=school_name, slug=school_slug)
+    Membership.objects.create(person=leader, school=school, role=Role.DISTRICT_LEADER)
+    audit_record(
+        district=district,
+        school=school,
+        actor=actor,
+        subject=leader,
+        action="district_set_up",
+        summary=f"{_actor_name(actor)} set up {district} with {school} and district leader "
+        f"{leader} ({email}).",
+    )
+    return DistrictSetUp(district=district, school=school, leader=leader, created=True)
+
+
+@transaction.atomic
+def district_settings_change(
+    *, district: District, actor: Person, values: dict[str, Any]
+) -> list[str]:
+    """Save the district's settings; one audit entry per setting changed (from → to). The
+    labels of what changed, in order."""
+    changed: list[str] = []
+    for field, value in values.items():
+        before = getattr(district, field)
+        if before == value:
+            continue
+        setattr(district, field, value)
+        label = DISTRICT_SETTING_LABELS[field]
+        changed.append(label)
+        audit_record(
+            district=district,
+            actor=actor,
+            action="district_setting_changed",
+            summary=f"{actor} changed {label} from {before} to {value}.",
+        )
+    if changed:
+        district.save(update_fields=[f for f in values if f in DISTRICT_SETTING_LABELS])
+    return changed
+
+
+@transaction.atomic
+def school_add(*, district: District, actor: Person, name: str, slug: str) -> School:
+    """A new school of the district, with the district's time zone and default coverage
+    limits (its principal can change them in its own settings)."""
+    school = _school_create(district=district, name=name, slug=slug or slugify(name)[:50])
+    audit_record(
+        district=district,
+        school=school,
+        actor=actor,
+        action="school_added",
+        summary=f"{actor} added {school} ({school.slug}).",
+    )
+    return school
+
+
+@transaction.atomic
+def school_rename(*, school: School, actor: Person, name: str) -> bool:
+    """Give the school a new name (its web address stays); whether anything changed."""
+    before = school.name
+    if before == name:
+        return False
+    school.name = name
+    school.save(update_fields=["name"])
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        action="school_renamed",
+        summary=f"{actor} renamed {before} to {name}.",
+    )
+    return True
+
+
+@transaction.atomic
+def school_archived_set(*, school: School, actor: Person, archived: bool) -> bool:
+    """Archive a school (it keeps its history and leaves lists and pickers of schools) or bring
+    it back; whether anything changed."""
+    if (school.archived_at is not None) == archived:
+        return False
+    school.archived_at = timezone.now() if archived else None
+    school.save(update_fields=["archived_at"])
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        action="school_archived" if archived else "school_unarchived",
+        summary=f"{actor} {'archived' if archived else 'brought back'} {school}.",
+    )
+    return True

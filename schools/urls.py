@@ -14,4 +14,16 @@ urlpatterns = [
     path("<slug:slug>/imports/<id:import_id>/", views.import_detail, name="import_detail"),
     path("<slug:slug>/imports/<id:import_id>/apply/", views.import_apply, name="import_apply"),
     path("<slug:slug>/imports/<id:import_id>/retry/", views.import_retry, name="import_retry"),
+    path("<slug:slug>/people/", views.people, name="people"),
+    path("<slug:slug>/people/<id:person_id>/roles/", views.person_roles, name="person_roles"),
+    path(
+        "<slug:slug>/people/<id:person_id>/deactivate/",
+        views.person_deactivate,
+        name="person_deactivate",
+    ),
+    path(
+        "<slug:slug>/people/<id:person_id>/reactivate/",
+        views.person_reactivate,
+        name="person_reactivate",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,11 +11,26 @@ from opendoors import access
 from opendoors.http import AuthenticatedRequest
 from rosters.csvfiles import write_rows
 
-from .forms import ImportApplyForm, ScheduleImportForm, SchoolSettingsForm
-from .models import ImportStatus, Meeting
+from .forms import (
+    AuditFilterForm,
+    ImportApplyForm,
+    PeopleFilterForm,
+    PersonAddForm,
+    PersonRolesForm,
+    ScheduleImportForm,
+    SchoolSettingsForm,
+)
+from .models import ImportStatus, Meeting, Role, School
 from .schedule_diff import SchedulePreview
-from .selectors import schedule_grid, teacher_week, term_current
-from .services import import_apply_start, import_start
+from .selectors import audit_entries, schedule_grid, school_people, teacher_week, term_current
+from .services import (
+    PeopleChangeRefused,
+    import_apply_start,
+    import_start,
+    person_active_set,
+    person_add,
+    person_roles_set,
+)
 from .services import import_retry as import_retry_start
 
 
@@ -158,3 +174,151 @@ def school_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         return redirect("schools:settings", slug=school.slug)
     context = {"school": school, "form": form}
     return render(request, "schools/settings.html", context, status=400 if form.errors else 200)
+
+
+# People and roles at a school: its principals and the district's leaders.
+
+AUDIT_PER_PAGE = 50
+
+
+def _people_page(
+    request: AuthenticatedRequest,
+    school: School,
+    add_form: PersonAddForm,
+    *,
+    may_grant: bool,
+    status: int = 200,
+) -> HttpResponse:
+    filter_form = PeopleFilterForm(request.GET)
+    filters = filter_form.filters()
+    rows = school_people(school=school, **filters)
+    for row in rows:
+        row.form = PersonRolesForm(  # type: ignore[attr-defined]
+            initial={"roles": row.roles},
+            may_grant_district_leader=may_grant,
+            prefix=f"p{row.person.pk}",
+        )
+    context = {
+        "school": school,
+        "rows": rows,
+        "filter_form": filter_form,
+        "filtered": any(filters.values()),
+        "add_form": add_form,
+        "me": request.user.pk,
+    }
+    return render(request, "schools/people.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def people(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    school = access.school_for_people_manager(request.user, slug)
+    may_grant = access.leads_district(request.user, school.district_id)
+    form = PersonAddForm(
+        request.POST if request.method == "POST" else None, may_grant_district_leader=may_grant
+    )
+    if request.method == "POST" and form.is_valid():
+        person = person_add(
+            school=school,
+            actor=request.user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+            roles=set(form.cleaned_data["roles"]),
+            may_grant_district_leader=may_grant,
+        )
+        messages.success(
+            request,
+            f"{person} added. They cannot sign in yet: invitations come in a later update; "
+            "until then an administrator sets their password.",
+        )
+        return redirect("schools:people", slug=school.slug)
+    status = 400 if form.errors else 200
+    return _people_page(request, school, form, may_grant=may_grant, status=status)
+
+
+@require_POST
+@login_required
+def person_roles(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
+    school, person = access.member_for_people_manager(request.user, slug, person_id)
+    may_grant = access.leads_district(request.user, school.district_id)
+    form = PersonRolesForm(
+        request.POST, may_grant_district_leader=may_grant, prefix=f"p{person.pk}"
+    )
+    if not form.is_valid():
+        messages.error(request, f"Roles of {person} not saved: choose roles from the list.")
+        return redirect("schools:people", slug=school.slug)
+    roles = set(form.cleaned_data["roles"])
+    if not may_grant and Role.DISTRICT_LEADER in access.roles_at(person, school):
+        roles.add(Role.DISTRICT_LEADER)  # not offered to a principal: kept as it is
+    if not roles:
+        messages.error(
+            request,
+            f"Roles of {person} not saved: tick at least one role. Someone who left is "
+            "deactivated instead, so what they wrote stays theirs.",
+        )
+        return redirect("schools:people", slug=school.slug)
+    try:
+        changed = person_roles_set(
+            school=school,
+            actor=request.user,
+            person=person,
+            roles=roles,
+            may_grant_district_leader=may_grant,
+        )
+    except PeopleChangeRefused as refused:
+        messages.error(request, f"Roles of {person} not saved: {refused.reason}")
+    else:
+        messages.success(
+            request, f"Roles of {person} saved." if changed else f"{person}'s roles are unchanged."
+        )
+    return redirect("schools:people", slug=school.slug)
+
+
+def _active_set(request: AuthenticatedRequest, slug: str, person_id: int, active: bool):
+    school, person = access.member_for_people_manager(request.user, slug, person_id)
+    try:
+        person_active_set(
+            school=school,
+            actor=request.user,
+            person=person,
+            active=active,
+            may_grant_district_leader=access.leads_district(request.user, school.district_id),
+        )
+    except PeopleChangeRefused as refused:
+        messages.error(request, refused.reason)
+    else:
+        messages.success(
+            request,
+            f"{person} can sign in again."
+            if active
+            else f"{person} is deactivated: they can no longer sign in, and what they wrote "
+            "stays, in their name.",
+        )
+    return redirect("schools:people", slug=school.slug)
+
+
+@require_POST
+@login_required
+def person_deactivate(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
+    return _active_set(request, slug, person_id, active=False)
+
+
+@require_POST
+@login_required
+def person_reactivate(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
+    return _active_set(request, slug, person_id, active=True)
+
+
+@require_GET
+@login_required
+def audit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    district = access.district_for_audit_reader(request.user, slug)
+    schools = list(district.schools.order_by("name"))
+    form = AuditFilterForm(request.GET, schools=schools)
+    school_id = form.school_id()
+    entries = Paginator(
+        audit_entries(district_id=district.pk, school_id=school_id), AUDIT_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {"district": district, "form": form, "entries": entries, "school_id": school_id}
+    return render(request, "schools/audit.html", context)

@@ -25,9 +25,11 @@ SUBSTITUTE = "substitute"
 
 
 def _people(cycle: Cycle, role: str):
-    return Person.objects.filter(participations__cycle=cycle, participations__role=role).order_by(
-        "last_name", "first_name"
-    )
+    """The cycle's hosts or observers who can still sign in: someone deactivated (they left)
+    is no longer offered."""
+    return Person.objects.filter(
+        participations__cycle=cycle, participations__role=role, is_active=True
+    ).order_by("last_name", "first_name")
 
 
 class VisitPlanForm(TouchedFieldsMixin, forms.Form):

@@ -40,3 +40,48 @@ def test_a_goal_is_never_tied_to_a_visit_its_author_only_covered(personas):
     cycle = visit.cycle
     assert access.visit_of_cycle_or_none(personas.bystander, cycle, str(visit.pk)) is None
     assert access.visit_of_cycle_or_none(personas.colleague, cycle, str(visit.pk)) == visit
+
+
+def test_people_are_managed_by_the_school_s_principals_and_the_district_s_leaders(personas):
+    from schools.tests.factories import make_school
+
+    nobody = AnonymousUser()
+    assert access.people_managed_by(nobody) == (set(), [])
+    with pytest.raises(Http404):
+        access.district_for_audit_reader(nobody, "riverbend")
+    with pytest.raises(Http404):
+        access.district_for_audit_reader(personas.principal, "riverbend")
+    district = access.district_for_audit_reader(personas.district_leader, "riverbend")
+    assert district == personas.school.district
+    # The district's leader manages every school of the district; a principal only theirs.
+    other = make_school("carver")
+    assert access.people_managed_by(personas.principal) == ({personas.school.pk}, [])
+    assert access.people_managed_by(personas.district_leader) == (
+        {personas.school.pk, personas.other_school.pk, other.pk},
+        [district],
+    )
+    assert access.people_managed_by(personas.coach) == (set(), [])
+    assert access.can_manage_people(personas.district_leader, other)
+    assert not access.can_manage_people(personas.coach, personas.school)
+    with pytest.raises(Http404):
+        access.school_for_people_manager(personas.coach, "lincoln")
+    with pytest.raises(Http404):
+        access.school_for_people_manager(personas.principal, "roosevelt")
+
+
+def test_a_district_s_settings_and_schools_are_its_leaders_alone(personas):
+    from schools.tests.factories import make_district, make_person, make_school
+
+    far = make_school("faraway", district=make_district("far"))
+    elsewhere = make_person("elsewhere", far, "district_leader")
+    for person in (AnonymousUser(), personas.principal, elsewhere):
+        with pytest.raises(Http404):
+            access.district_for_leader(person, "riverbend")
+    with pytest.raises(Http404):
+        access.school_of_district_for_leader(elsewhere, "far", personas.school.pk)
+    assert access.school_of_district_for_leader(elsewhere, "far", far.pk) == far
+    # Setting up a district: superusers only.
+    for person in (AnonymousUser(), personas.district_leader):
+        with pytest.raises(Http404):
+            access.superuser_or_404(person)
+    access.superuser_or_404(make_person("root", is_superuser=True))

@@ -13,9 +13,10 @@ from visits.models import Commitment
 pytestmark = pytest.mark.django_db
 
 # Session, user, roles, schools, upcoming visits, the cycles they facilitate (inquiry.board),
-# classrooms left after capture, follow-ups, the menu's memberships (opendoors/navigation.py);
-# with visits, 8 more that fetch their classrooms, observers, covers and rooms for all at once.
-HOME_QUERIES = 9
+# classrooms left after capture, follow-ups, the menu's memberships (opendoors/navigation.py),
+# the schools whose people they manage (access.people_managed_by); with visits, 8 more that
+# fetch their classrooms, observers, covers and rooms for all at once.
+HOME_QUERIES = 10
 WITH_VISITS = HOME_QUERIES + 8
 # A facilitator's board: its visits' stage facts, which visits hold evidence, shared goals.
 WITH_BOARD = WITH_VISITS + 3
