@@ -146,20 +146,15 @@ def people_managed_by(person: Person) -> tuple[set[int], list[District]]:
     return school_ids, sorted(led.values(), key=lambda d: d.name)
 
 
-def district_for_audit_reader(person: Person, slug: str) -> District:
-    """The district's audit log is for its leaders; anyone else gets 404."""
+def district_for_leader(person: Person, slug: str) -> District:
+    """A district's settings, schools and audit log are its leaders'; anyone else (a
+    principal, a leader of another district) gets 404, as for a page they may not know of."""
     if not person.is_authenticated:
         raise Http404
     led = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).values(
         "school__district"
     )
     return get_object_or_404(District.objects.filter(pk__in=led), slug=slug)
-
-
-def district_for_leader(person: Person, slug: str) -> District:
-    """A district's settings and schools are managed by its leaders; anyone else (a principal,
-    a leader of another district) gets 404, as for a page they may not know of."""
-    return district_for_audit_reader(person, slug)
 
 
 def school_of_district_for_leader(person: Person, slug: str, school_id: int) -> School:

@@ -313,7 +313,7 @@ def person_reactivate(request: AuthenticatedRequest, slug: str, person_id: int) 
 @require_GET
 @login_required
 def audit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    district = access.district_for_audit_reader(request.user, slug)
+    district = access.district_for_leader(request.user, slug)
     schools = list(district.schools.order_by("name"))
     form = AuditFilterForm(request.GET, schools=schools)
     school_id = form.school_id()

@@ -48,10 +48,10 @@ def test_people_are_managed_by_the_school_s_principals_and_the_district_s_leader
     nobody = AnonymousUser()
     assert access.people_managed_by(nobody) == (set(), [])
     with pytest.raises(Http404):
-        access.district_for_audit_reader(nobody, "riverbend")
+        access.district_for_leader(nobody, "riverbend")
     with pytest.raises(Http404):
-        access.district_for_audit_reader(personas.principal, "riverbend")
-    district = access.district_for_audit_reader(personas.district_leader, "riverbend")
+        access.district_for_leader(personas.principal, "riverbend")
+    district = access.district_for_leader(personas.district_leader, "riverbend")
     assert district == personas.school.district
     # The district's leader manages every school of the district; a principal only theirs.
     other = make_school("carver")
