@@ -394,8 +394,9 @@ def undo_possible(proposal: Proposal, undo: Undo) -> bool:
 
 def row_words(row: ProposedVisit, names: dict[str, str]) -> str:
     """ "Tue period 2 (Ana, Ben → Eli)": when, and who observes whom."""
-    observers = ", ".join(names.get(o, o) for o, _ in row.observers)
-    hosts = ", ".join(names.get(h, h) for h in row.hosts)
+    # In alphabetical order: the plan's order follows the database's, which can differ.
+    observers = ", ".join(sorted(names.get(o, o) for o, _ in row.observers))
+    hosts = ", ".join(sorted(names.get(h, h) for h in row.hosts))
     return f"{row.day} period {row.period} ({observers} → {hosts})"
 
 
