@@ -30,6 +30,8 @@ from visits.models import (
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
 SCHEDULE_MANAGERS = {Role.PRINCIPAL, Role.COACH}
 CYCLE_STARTERS = {Role.PRINCIPAL, Role.COACH, Role.FACILITATOR}
+# A district leader's role is held at one school of the district and counts for all of them.
+PEOPLE_MANAGERS = {Role.PRINCIPAL, Role.DISTRICT_LEADER}
 
 
 def schools_visible_to(person: Person) -> QuerySet[School]:

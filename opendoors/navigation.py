@@ -14,10 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from schools.models import Membership, Role
 
-SCHOOL_MANAGERS = {Role.PRINCIPAL, Role.COACH}  # as opendoors.access.SCHEDULE_MANAGERS
-# Who manages the school's people (opendoors.access.can_manage_people; a district leader's
-# role is held at one school of the district and counts for all of them there).
-PEOPLE_MANAGERS = {Role.PRINCIPAL, Role.DISTRICT_LEADER}
+from .access import PEOPLE_MANAGERS, SCHEDULE_MANAGERS
 
 # Which part of the site a page belongs to, by its URL name ("namespace:name"), so the menu
 # can say where one is even on pages it does not link to (a visit, a cycle's look-fors).
@@ -67,7 +64,7 @@ class SchoolRoles:
 
     @property
     def manages(self) -> bool:
-        return bool(self.roles & SCHOOL_MANAGERS)
+        return bool(self.roles & SCHEDULE_MANAGERS)
 
     @property
     def manages_people(self) -> bool:
