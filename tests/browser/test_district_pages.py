@@ -1,0 +1,62 @@
+"""A district leader runs the district from its pages on a phone and a laptop: the schools,
+the district settings, a school's People page and the audit log. A principal adds a coach from
+the People page. Every page passes axe and never scrolls sideways."""
+
+import pytest
+from playwright.sync_api import expect
+
+from schools.models import Person
+
+from .axe import axe_check
+from .conftest import SIZES, sign_in
+
+pytestmark = pytest.mark.browser
+
+NO_PAGE_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def checked_at_both_sizes(page) -> None:
+    for size in SIZES.values():
+        page.set_viewport_size(size)
+        axe_check(page)
+        assert page.evaluate(NO_PAGE_SCROLL), f"the page scrolls sideways at {size['width']} px"
+
+
+def test_a_district_leader_opens_every_district_page(
+    page, live_server, transactional_db, personas, screenshots
+):
+    district = personas.school.district
+    sign_in(page, live_server, "district")
+    page.get_by_role("link", name="District").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text(personas.school.name).first).to_be_visible()
+    checked_at_both_sizes(page)
+    screenshots(page, "district-schools")
+
+    for path in (
+        f"/district/{district.slug}/settings/",
+        f"/district/{district.slug}/audit/",
+        f"/schools/{personas.school.slug}/people/",
+    ):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        checked_at_both_sizes(page)
+        screenshots(page, path.strip("/").replace("/", "-"))
+
+
+def test_a_principal_adds_a_coach_on_a_phone(
+    page, live_server, transactional_db, personas, screenshots
+):
+    sign_in(page, live_server, "principal")
+    page.set_viewport_size(SIZES["phone"])
+    page.goto(f"{live_server.url}/schools/{personas.school.slug}/people/")
+    page.get_by_label("First name").fill("Cy")
+    page.get_by_label("Last name").fill("Coach")
+    page.get_by_role("textbox", name="Email", exact=True).fill("cy@example.org")
+    page.get_by_role("checkbox", name="Coach", exact=True).check()
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Cy Coach added")).to_be_visible()
+    assert Person.objects.get(email="cy@example.org").memberships.filter(role="coach").exists()
+    axe_check(page)
+    assert page.evaluate(NO_PAGE_SCROLL)
+    screenshots(page, "person-added")
