@@ -191,6 +191,15 @@ SCREENSHOTS_DIR = os.environ.get(
     str(Path(__file__).resolve().parents[2] / "test-output/screenshots"),
 )
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
+NO_PAGE_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def checked_at_both_sizes(page) -> None:
+    """axe passes and nothing scrolls sideways, at phone and at laptop size."""
+    for size in SIZES.values():
+        page.set_viewport_size(size)
+        axe_check(page)
+        assert page.evaluate(NO_PAGE_SCROLL), f"the page scrolls sideways at {size['width']} px"
 
 
 def pytest_configure(config):

@@ -12,19 +12,9 @@ from inquiry.structures import Structure
 from inquiry.tests.factories import make_round
 from visits.models import Commitment, Debrief, Visit
 
-from .axe import axe_check
-from .conftest import SIZES, sign_in
+from .conftest import SIZES, checked_at_both_sizes, sign_in
 
 pytestmark = pytest.mark.browser
-
-NO_PAGE_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def checked_at_both_sizes(page) -> None:
-    for size in SIZES.values():
-        page.set_viewport_size(size)
-        axe_check(page)
-        assert page.evaluate(NO_PAGE_SCROLL), f"the page scrolls sideways at {size['width']} px"
 
 
 def test_a_coach_reads_her_board_and_sets_a_stage_by_hand(

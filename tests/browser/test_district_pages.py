@@ -8,18 +8,9 @@ from playwright.sync_api import expect
 from schools.models import Person
 
 from .axe import axe_check
-from .conftest import SIZES, sign_in
+from .conftest import NO_PAGE_SCROLL, SIZES, checked_at_both_sizes, sign_in
 
 pytestmark = pytest.mark.browser
-
-NO_PAGE_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def checked_at_both_sizes(page) -> None:
-    for size in SIZES.values():
-        page.set_viewport_size(size)
-        axe_check(page)
-        assert page.evaluate(NO_PAGE_SCROLL), f"the page scrolls sideways at {size['width']} px"
 
 
 def test_a_district_leader_opens_every_district_page(
