@@ -60,9 +60,23 @@ def personas(db) -> Personas:
 def run_tasks():
     """Run every queued background task with the real database worker, as `opendoors
     db_worker` does. Tests that use it need `transaction=True`: the worker takes its own."""
-    from django.core.management import call_command
+    from tests.tasks import database_worker
 
     def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        database_worker("tests").run()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _shipped_protocol_library(request):
+    """The shipped protocol library is loaded by a data migration, and a transactional test
+    (threads, the browser) flushes the database after it, migrations' rows included: the next
+    such test gets the library back first."""
+    marker = request.node.get_closest_marker("django_db")
+    uses = set(request.fixturenames)
+    if {"transactional_db", "live_server"} & uses or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from teams.tests.factories import library_loaded
+
+        library_loaded()

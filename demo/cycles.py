@@ -32,10 +32,11 @@ from inquiry.services import (
 )
 from inquiry.structures import EvidencePart, Structure
 from schools.models import Meeting, Person, School, Slot, Unavailability
+from teams.runner import run_end
 from visits.capture import Entry, evidence_record
 from visits.models import Debrief, EvidenceKind, Visit
 from visits.rules import ObserverPlan, VisitPlan
-from visits.services import visit_schedule
+from visits.services import debrief_run_start, debrief_save, visit_schedule
 
 from .district import SEED
 
@@ -213,12 +214,16 @@ def _walk(
         notify=False,
     )
     _captured(visit, observers, WALK_WORDS, rng)
-    Debrief.objects.create(
+    # The walk's debrief ran its library protocol (the student experience debrief) to its end.
+    run = debrief_run_start(visit=visit, by=coach)
+    debrief_save(
         visit=visit,
-        step_notes={"Did": "Most students worked in pairs; fewer spoke to the whole class."},
+        by=coach,
         takeaways="Students talked most where the task asked them to compare two answers.",
         team_next_step="Each of us plans one “compare two answers” task this month.",
+        notes=["Most students worked in pairs; fewer spoke to the whole class."],
     )
+    run_end(run=run, takeaways="", next_step="", attended=set())
     for person in observers[1:]:
         goal = goal_set(
             person=person,

@@ -6,12 +6,13 @@ from typing import cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.datastructures import MultiValueDict
 
 from opendoors.fields import IdChoiceField, IdsChoiceField
 from opendoors.forms import TouchedFieldsMixin
 from opendoors.uploads import kinds_described, upload_check
-from schools.models import Person
+from schools.models import ImprovementGoal, Person
 
 from .models import Cycle, LookFor, LookForKind, ParticipantRole, PreBrief, Stage
 from .structures import PRESETS, EvidencePart, Structure
@@ -57,10 +58,23 @@ class FocusForm(TouchedFieldsMixin, forms.ModelForm):
 
     remove_data_file = forms.BooleanField(required=False, label="Remove the current file")
 
+    improvement_goal = IdChoiceField(
+        queryset=ImprovementGoal.objects.none(),
+        required=False,
+        label="The school's improvement goal it serves",
+        empty_label="None of them",
+        help_text="The school's leaders see which cycles serve each of its goals.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_data_file = self.instance.data_file.name or ""
         self.saved_data_file_name = PurePath(self.saved_data_file).name
+        # The school's current goals, and the one the cycle names even if archived since.
+        goals = ImprovementGoal.objects.filter(school_id=self.instance.school_id).filter(
+            Q(archived_at__isnull=True) | Q(pk=self.instance.improvement_goal_id or 0)
+        )
+        cast(IdChoiceField, self.fields["improvement_goal"]).queryset = goals
 
     def criteria(self):
         return [self[name] for name in CRITERIA]
@@ -74,6 +88,7 @@ class FocusForm(TouchedFieldsMixin, forms.ModelForm):
             "informed_by",
             "data_file",
             "initiative",
+            "improvement_goal",
         ]
         labels = {
             "focuses_on_instructional_core": "Focuses on the instructional core "
@@ -352,6 +367,36 @@ class PeopleFilterForm(forms.Form):
 
     def filters(self) -> dict[str, str]:
         """The valid filters; anything that does not parse is ignored, never an error page."""
+        if self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if v}
+        return {
+            name: value
+            for name, value in self.data.items()
+            if name in self.fields and name not in self.errors and value
+        }
+
+
+class LeaderCycleFilterForm(forms.Form):
+    """The filters of the school's cycles for its leaders, from the query string (all
+    optional; anything that does not parse is left out, never an error page)."""
+
+    stage = forms.ChoiceField(
+        required=False, label="Stage", choices=[("", "Any stage"), *Stage.choices]
+    )
+    structure = forms.ChoiceField(
+        required=False, label="Structure", choices=[("", "Any structure"), *Structure.choices]
+    )
+    goal = forms.ChoiceField(required=False, label="Improvement goal")
+
+    def __init__(self, *args, goals: list[ImprovementGoal], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [
+            ("", "Any goal"),
+            ("0", "No goal named"),
+            *[(str(goal.pk), goal.title) for goal in goals],
+        ]
+
+    def filters(self) -> dict[str, str]:
         if self.is_valid():
             return {k: v for k, v in self.cleaned_data.items() if v}
         return {

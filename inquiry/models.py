@@ -73,6 +73,14 @@ class Cycle(models.Model):
         blank=True,
         help_text="The school initiative or instructional framework this cycle serves.",
     )
+    # The school's improvement goal this cycle serves (leaders see cycles grouped by it).
+    improvement_goal = models.ForeignKey(
+        "schools.ImprovementGoal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+    )
     # The evidence tool: an ordered list of parts, e.g. {"kind": "tally", "labels": [...]}.
     evidence_tool = models.JSONField(default=list, blank=True)
 
@@ -169,3 +177,31 @@ class PreBrief(models.Model):
 
     def __str__(self) -> str:
         return f"Pre-brief of {self.host}"
+
+
+class SharedPlanKind(models.TextChoices):
+    EVIDENCE_TOOL = "evidence_tool", "Evidence tool"
+    LOOK_FORS = "look_fors", "Look-for set"
+
+
+class SharedPlan(models.Model):
+    """An evidence tool or a set of look-fors that worked, shared by a cycle's facilitator to
+    the district's library for other schools to copy. A copy of the plan, never evidence:
+    `content` is the tool's parts, or the look-fors as [{"text", "kind"}]."""
+
+    district = models.ForeignKey(
+        "schools.District", on_delete=models.CASCADE, related_name="shared_plans"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="shared_plans")
+    author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=SharedPlanKind.choices)
+    title = models.CharField(max_length=200)
+    problem_of_practice = models.TextField(blank=True)
+    content = models.JSONField()
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

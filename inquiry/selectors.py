@@ -35,8 +35,10 @@ def cycles_for_school_page(visible: QuerySet[Cycle], school: School) -> QuerySet
 
 
 def school_staff(school: School) -> QuerySet[Person]:
+    """The school's staff who can be chosen for a part: someone deactivated (they left) is
+    not, though their part in past visits stays."""
     return (
-        Person.objects.filter(memberships__school=school)
+        Person.objects.filter(memberships__school=school, is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
     )

@@ -1,5 +1,5 @@
 """Writes to a cycle of inquiry: starting it, its look-fors, its evidence tool's parts, its
-people and pre-briefs."""
+people and pre-briefs; and the district's library of shared plans."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +14,17 @@ from opendoors import access
 from schools.models import Person, School
 
 from .evidence_tool import part_clean, tool_clean
-from .models import Cycle, LookFor, Participant, ParticipantRole, PreBrief, Stage
+from .models import (
+    Cycle,
+    LookFor,
+    LookForKind,
+    Participant,
+    ParticipantRole,
+    PreBrief,
+    SharedPlan,
+    SharedPlanKind,
+    Stage,
+)
 from .selectors import visits_ahead_with_part
 from .structures import PRESETS, default_tool
 
@@ -284,3 +294,71 @@ def stage_set_by_hand(*, cycle: Cycle, stage: str) -> None:
         raise ValueError(f"Not a stage: {stage!r}")
     cycle.stage_by_hand = stage
     cycle.save(update_fields=["stage_by_hand"])
+
+
+# The district's library of plans that worked (evidence tools and look-for sets): shared by
+# a cycle's facilitator, copied by another school's. Only the plan goes, never evidence.
+
+
+@transaction.atomic
+def plan_share(*, cycle: Cycle, kind: str, author: Person) -> SharedPlan:
+    """Put a copy of the cycle's evidence tool, or of its look-fors, in its district's library
+    under the cycle's title and problem of practice, with the school and author named."""
+    if kind == SharedPlanKind.EVIDENCE_TOOL:
+        content: list[dict[str, Any]] = tool_clean(list(cycle.evidence_tool))
+    else:
+        content = [
+            {"text": look_for.text, "kind": look_for.kind}
+            for look_for in cycle.look_fors.filter(retired=False).order_by("position", "id")
+        ]
+        if not content:
+            raise ValidationError("Add look-fors before sharing them.")
+    # Shared again unchanged (a second tap): the library keeps one.
+    for shared in SharedPlan.objects.filter(school=cycle.school, kind=kind, title=cycle.title):
+        if shared.content == content:
+            return shared
+    return SharedPlan.objects.create(
+        district_id=cycle.school.district_id,
+        school=cycle.school,
+        author=author,
+        kind=kind,
+        title=cycle.title,
+        problem_of_practice=cycle.problem_of_practice,
+        content=content,
+    )
+
+
+@transaction.atomic
+def plan_copy(*, shared: SharedPlan, cycle: Cycle) -> int:
+    """Add a shared plan to a cycle: the tool's parts the cycle's tool does not have yet, or
+    the look-fors it does not have yet (by their words). How many were added."""
+    added = 0
+    if shared.kind == SharedPlanKind.EVIDENCE_TOOL:
+        tool = _tool_locked(cycle)
+        have = {part.get("kind") for part in tool}
+        for part in shared.content:
+            clean = part_clean(part)
+            if clean["kind"] not in have:
+                tool.append(clean)
+                have.add(clean["kind"])
+                added += 1
+        _tool_save(cycle, tool)
+        return added
+    have_words = {
+        text.lower()
+        for text in cycle.look_fors.filter(retired=False).values_list("text", flat=True)
+    }
+    for item in shared.content:
+        text = str(item.get("text", "")).strip()
+        if text and text.lower() not in have_words:
+            kind = item.get("kind")
+            kind = kind if kind in LookForKind.values else LookForKind.ORAL
+            look_for_add(cycle=cycle, text=text, kind=kind)
+            have_words.add(text.lower())
+            added += 1
+    return added
+
+
+def plan_unshare(*, shared: SharedPlan) -> None:
+    """Take a plan out of the library (copies already made stay in their cycles)."""
+    shared.delete()

@@ -32,6 +32,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef
+
+from teams.models import StepNote
 from visits.models import Visit, VisitStatus
 
 from .models import Cycle, Stage
@@ -107,11 +110,15 @@ def stage_of(cycle: Cycle, facts: StageFacts, now: datetime) -> Stage:
     return stage_due(facts, now)
 
 
-def debrief_written(step_notes: object, takeaways: str, next_step: str) -> bool:
-    """Whether a debrief holds anything: one saved with every field blank was not opened (the
-    one place that says so)."""
-    notes = step_notes.values() if isinstance(step_notes, dict) else ()
-    return any(str(text).strip() for text in (*notes, takeaways or "", next_step or ""))
+# A step's notes "hold words" when they have a character other than white space.
+WORDS = r"\S"
+
+
+def debrief_written(noted: bool, takeaways: str, next_step: str) -> bool:
+    """Whether a debrief holds anything: notes with words in a step of its protocol run
+    (`noted`: StepNote text matching WORDS), its takeaways or its next step; one saved with
+    every field blank was not opened (the one place that says so)."""
+    return noted or any(text.strip() for text in (takeaways or "", next_step or ""))
 
 
 def _facts_of(visit: Visit) -> VisitFacts:
@@ -135,6 +142,11 @@ def stage_facts(cycles: Iterable[Cycle]) -> dict[int, StageFacts]:
     cycles = list(cycles)
     rows = (
         Visit.objects.filter(cycle__in=[c.pk for c in cycles], status=VisitStatus.SCHEDULED)
+        .annotate(
+            noted=Exists(
+                StepNote.objects.filter(run__debrief__visit=OuterRef("pk"), text__regex=WORDS)
+            )
+        )
         .order_by("date", "slot__period__position")
         .values_list(
             "pk",
@@ -142,14 +154,14 @@ def stage_facts(cycles: Iterable[Cycle]) -> dict[int, StageFacts]:
             "date",
             "slot__starts_at",
             "slot__ends_at",
-            "debrief__step_notes",
+            "noted",
             "debrief__takeaways",
             "debrief__team_next_step",
         )
     )
     visits: dict[int, list[VisitFacts]] = {}
-    for pk, cycle_id, on, starts_at, ends_at, notes, takeaways, next_step in rows:
-        opened = debrief_written(notes, takeaways, next_step)
+    for pk, cycle_id, on, starts_at, ends_at, noted, takeaways, next_step in rows:
+        opened = debrief_written(noted, takeaways, next_step)
         done = bool(takeaways and takeaways.strip())
         facts = VisitFacts(pk, on, ends_at, opened, done, starts_at)
         visits.setdefault(cycle_id, []).append(facts)

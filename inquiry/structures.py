@@ -11,6 +11,7 @@ calendars show.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,31 +62,56 @@ class ProtocolStep:
     minutes: int
 
 
-DESCRIBE_TO_NEXT_LEVEL = (
-    ProtocolStep(
-        "Describe",
-        "What did you see and hear students do and say? Evidence only, no judgments.",
-        10,
+@dataclass(frozen=True)
+class DebriefProtocol:
+    """A structure's debrief protocol: the library protocol `key` (teams.library), whose steps
+    are built from these words, the one place they are written. The debrief runs the library's
+    protocol (visits.services.debrief_run_start); iterating gives the steps."""
+
+    key: str
+    steps: tuple[ProtocolStep, ...]
+
+    def __iter__(self) -> Iterator[ProtocolStep]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+DESCRIBE_TO_NEXT_LEVEL = DebriefProtocol(
+    "rounds-debrief",
+    (
+        ProtocolStep(
+            "Describe",
+            "What did you see and hear students do and say? Evidence only, no judgments.",
+            10,
+        ),
+        ProtocolStep("Analyze", "What patterns and trends do you notice across classrooms?", 10),
+        ProtocolStep(
+            "Predict",
+            "If you were a student in these classrooms and did everything you "
+            "were asked to do, what would you learn?",
+            5,
+        ),
+        ProtocolStep("Next level of work", "What would move practice forward, for all of us?", 10),
     ),
-    ProtocolStep("Analyze", "What patterns and trends do you notice across classrooms?", 10),
-    ProtocolStep(
-        "Predict",
-        "If you were a student in these classrooms and did everything you "
-        "were asked to do, what would you learn?",
-        5,
+)
+WHAT_SO_WHAT = DebriefProtocol(
+    "what-so-what",
+    (
+        ProtocolStep("What", "What did we see and hear?", 5),
+        ProtocolStep("So what", "Why does it matter for student understanding?", 10),
+        ProtocolStep("Now what", "What are the implications for my practice?", 10),
     ),
-    ProtocolStep("Next level of work", "What would move practice forward, for all of us?", 10),
 )
-WHAT_SO_WHAT = (
-    ProtocolStep("What", "What did we see and hear?", 5),
-    ProtocolStep("So what", "Why does it matter for student understanding?", 10),
-    ProtocolStep("Now what", "What are the implications for my practice?", 10),
-)
-STUDENT_EXPERIENCE = (
-    ProtocolStep("Did", "What did students do?", 5),
-    ProtocolStep("Said", "What did students say?", 5),
-    ProtocolStep("Thought", "What were students thinking? How do we know?", 10),
-    ProtocolStep("Next step", "What one next step will our team take?", 5),
+STUDENT_EXPERIENCE = DebriefProtocol(
+    "student-experience-debrief",
+    (
+        ProtocolStep("Did", "What did students do?", 5),
+        ProtocolStep("Said", "What did students say?", 5),
+        ProtocolStep("Thought", "What were students thinking? How do we know?", 10),
+        ProtocolStep("Next step", "What one next step will our team take?", 5),
+    ),
 )
 
 
@@ -131,7 +157,7 @@ class Preset:
     # The whole team rotates through one day: each member observes a teammate while a free
     # colleague or a substitute covers.
     swap_day: bool
-    debrief_protocol: tuple[ProtocolStep, ...]
+    debrief_protocol: DebriefProtocol  # its `key` names the library protocol the debrief runs
     patterns_where: str  # ACROSS_CLASSROOMS or IN_THIS_CLASSROOM
     hosting: str  # how the facilitator picks hosts
     # The debrief's words: who it is for (a group across classrooms, or one observer and one

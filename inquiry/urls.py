@@ -1,13 +1,29 @@
-"""URLs for planning cycles: /schools/<slug>/cycles/ and /cycles/<id>/."""
+"""URLs for planning cycles: /schools/<slug>/cycles/ and /cycles/<id>/, and the district's
+library of shared plans."""
 
 from django.urls import path
 
-from . import planning_views, views
+from . import leader_views, library_views, planning_views, views
 
 app_name = "inquiry"
 urlpatterns = [
     path("schools/<slug:slug>/cycles/", views.cycle_list, name="cycles"),
     path("schools/<slug:slug>/cycles/new/", views.cycle_start, name="start"),
+    # Every cycle of the school, for its principals and the district's leaders.
+    path("schools/<slug:slug>/cycles/all/", leader_views.school_cycles, name="school_cycles"),
+    path(
+        "schools/<slug:slug>/cycles/all/<id:cycle_id>/",
+        leader_views.school_cycle,
+        name="school_cycle",
+    ),
+    path("schools/<slug:slug>/library/", library_views.library, name="library"),
+    path("cycles/<id:cycle_id>/share/", library_views.share, name="share"),
+    path(
+        "cycles/<id:cycle_id>/library/<id:plan_id>/copy/",
+        library_views.copy,
+        name="library_copy",
+    ),
+    path("library/<id:plan_id>/remove/", library_views.remove, name="library_remove"),
     path("cycles/<id:cycle_id>/", views.cycle_detail, name="cycle"),
     path("cycles/<id:cycle_id>/stage/", views.stage, name="stage"),
     path("cycles/<id:cycle_id>/focus/", views.focus, name="focus"),

@@ -46,6 +46,8 @@ def cycle_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "board": board,
         "cycles": [(c, stage_shown(c, facts[c.pk], now)) for c in others],
         "can_start": access.can_start_cycle(request.user, school),
+        # The school's principals and the district's leaders also see every cycle of it.
+        "leads": access.leads_school(request.user, school),
     }
     return render(request, "inquiry/cycle_list.html", context)
 
@@ -194,5 +196,8 @@ def pre_brief(request: AuthenticatedRequest, cycle_id: int, host_id: int) -> Htt
         services.pre_brief_save(cycle=cycle, host=host, **form.cleaned_data)
         messages.success(request, "Pre-brief saved: observers see it before the visit.")
         return redirect("inquiry:cycle", cycle_id=cycle.pk)
-    context = {"cycle": cycle, "host": host, "form": form}
+    # The host attaches a lesson plan or slides; a facilitator writing it with them sees them.
+    artifacts = list(instance.artifacts.all()) if instance else []
+    context = {"cycle": cycle, "host": host, "form": form, "pre_brief": instance}
+    context["artifacts"] = artifacts
     return render(request, "inquiry/pre_brief.html", context, status=400 if form.errors else 200)

@@ -47,6 +47,8 @@ class Aggregate:
     teachers: int
     look_fors: dict[str, int] = field(default_factory=dict)
     talk_share: tuple[int, int, int] | None = None
+    # The seconds behind talk_share (None with it), so that groups of cycles weigh them.
+    talk_seconds: tuple[int, int, int] | None = None
     # How many more teachers' classrooms must contribute before the teacher count changes.
     updates_after: int = 0
 
@@ -138,16 +140,57 @@ def shown(
         if name.startswith(LOOK_FOR) and len(teachers_in(drawn_on)) >= k
     }
     talk_rooms = published.get(TALK, {})
-    talk_share = None
+    talk_share = talk_seconds = None
     if len(teachers_in(talk_rooms)) >= k:
         seconds = [_seconds(value) for _, value in talk_rooms.values()]
-        talk_share = _share([sum(part[i] for part in seconds) for i in range(3)])
+        teacher, students, silence = (sum(part[i] for part in seconds) for i in range(3))
+        talk_seconds = (teacher, students, silence)
+        talk_share = _share(list(talk_seconds))
     return Aggregate(
         teachers=len(teachers_in(teachers)),
         look_fors=dict(sorted(look_fors.items(), key=lambda item: (-item[1], item[0]))),
         talk_share=talk_share,
+        talk_seconds=talk_seconds,
         updates_after=updates_after,
     )
+
+
+@dataclass
+class Combined:
+    """Several cycles' shown numbers added up (by improvement goal, problem of practice or
+    term). Only numbers already shown go in, each over at least k teachers and published,
+    so a sum (or the difference of two sums) is made of whole shown numbers: it never
+    isolates fewer than k teachers. A group with no shown cycle is suppressed."""
+
+    cycles: int = 0  # cycles whose numbers are shown and added here
+    suppressed_cycles: int = 0
+    look_fors: dict[str, int] = field(default_factory=dict)
+    talk_share: tuple[int, int, int] | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.cycles == 0
+
+
+def combine(aggregates: Iterable[Aggregate]) -> Combined:
+    """The sum of the shown numbers of several cycles; suppressed cycles add nothing."""
+    combined = Combined()
+    talk = [0, 0, 0]
+    for aggregate in aggregates:
+        if aggregate.suppressed:
+            combined.suppressed_cycles += 1
+            continue
+        combined.cycles += 1
+        for text, count in aggregate.look_fors.items():
+            combined.look_fors[text] = combined.look_fors.get(text, 0) + count
+        if aggregate.talk_seconds is not None:
+            talk = [a + b for a, b in zip(talk, aggregate.talk_seconds, strict=True)]
+    if sum(talk) > 0:
+        combined.talk_share = _share(talk)
+    combined.look_fors = dict(
+        sorted(combined.look_fors.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return combined
 
 
 def to_json(published: Mapping[str, Contributions]) -> dict[str, list]:

@@ -22,6 +22,8 @@ SECTION_OF_NAMESPACE = {
     "inquiry": "cycles",
     "schools": "school",
     "insights": "school",
+    "teams": "school",
+    "protocols": "school",
     "district": "district",
 }
 SECTION_OF_VIEW = {
@@ -38,10 +40,35 @@ SECTION_OF_VIEW = {
     "visits:propose": "cycles",
     "visits:proposal": "cycles",
     "growth:goal_new": "cycles",
+    "growth:school_celebrations": "school",
+    "inquiry:library": "school",
+    "growth:my_celebrations": "school",
     "account": "account",
+    "account_data": "account",
+    "growth:my_hours": "account",
+    "growth:reported_edit": "account",
+    "growth:hours_approvals": "school",
+    "growth:district_hours": "district",
+    "insights:district_dashboard": "district",
+    "growth:portfolio": "portfolio",
+    "growth:artifact_new": "portfolio",
+    "growth:shared_portfolio": "portfolio",
+    "inquiry:school_cycles": "school",
+    "inquiry:school_cycle": "school",
 }
+CELEBRATIONS = {"growth:school_celebrations", "growth:my_celebrations"}
 SCHEDULE_PAGES = {"schools:schedule", "schools:teacher"}
 IMPORT_PAGES = {"schools:import_new", "schools:import_detail"}
+LIBRARY_PAGES = {"protocols:library", "protocols:detail", "protocols:new", "inquiry:library"}
+TEAM_PAGES = {
+    "teams:list",
+    "teams:new",
+    "teams:detail",
+    "teams:edit",
+    "teams:meeting_new",
+    "teams:meeting",
+    "growth:goal_at_meeting",
+}
 
 
 @dataclass(frozen=True)
@@ -153,6 +180,12 @@ class Navigation:
         slug = self.led_district_slug
         return url_or_none("district:schools", slug=slug) if slug else None
 
+    def dashboard_url(self, school: SchoolRoles) -> str | None:
+        """The school's dashboard, for its principals and the district's leaders only."""
+        if not school.roles & {Role.PRINCIPAL, Role.DISTRICT_LEADER}:
+            return None
+        return url_or_none("insights:school_dashboard", slug=school.slug)
+
     def item(self, name: str, url: str | None, within: str | set[str]) -> NavItem | None:
         """A link, current inside `within`: a section's name or a set of URL names."""
         if url is None:
@@ -172,6 +205,7 @@ class Navigation:
             self.item("My visits", reverse("home"), "visits"),
             self.item("My cycles", self.school_url("inquiry:cycles"), "cycles"),
             self.item("My school", self.school_url("schools:schedule"), "school"),
+            self.item("My portfolio", url_or_none("growth:portfolio"), "portfolio"),
             self.item("District", self.district_url(), "district"),
             self.item("My account", url_or_none("account"), "account"),
         ]
@@ -188,6 +222,14 @@ class Navigation:
         candidates = [
             self.item("Schedule", reverse("schools:schedule", kwargs=slug), SCHEDULE_PAGES),
             self.item("Patterns", reverse("insights:patterns", kwargs=slug), set()),
+            self.item("Dashboard", self.dashboard_url(school), set()),
+            self.item("Teams", url_or_none("teams:list", **slug), TEAM_PAGES),
+            # The district's library: protocols first, and the shared evidence tools and
+            # look-for sets one link away.
+            self.item("Library", reverse("protocols:library", kwargs=slug), LIBRARY_PAGES),
+            self.item(
+                "Celebrations", reverse("growth:school_celebrations", kwargs=slug), CELEBRATIONS
+            ),
         ]
         if school.manages:
             candidates += [
@@ -196,6 +238,14 @@ class Navigation:
             ]
         if school.manages_people:
             candidates.append(self.item("People", url_or_none("schools:people", **slug), set()))
+            # Leaders see every cycle of the school, not only those they take part in.
+            candidates.append(
+                self.item(
+                    "All cycles",
+                    url_or_none("inquiry:school_cycles", **slug),
+                    {"inquiry:school_cycle"},
+                )
+            )
         return [item for item in candidates if item is not None]
 
 

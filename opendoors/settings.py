@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "schools",
     "inquiry",
+    "teams",
     "visits",
     "growth",
     "insights",
@@ -166,7 +167,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("OPENDOORS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("OPENDOORS_MEDIA_ROOT", str(BASE_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -174,6 +175,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files (artifacts, imports) on S3-compatible object storage, for a district that runs
+# several app servers: OPENDOORS_S3_BUCKET turns it on (and OPENDOORS_S3_ENDPOINT_URL names a
+# store other than Amazon's). Credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY variables, or the machine's role. Objects keep the bucket's private
+# default: OpenDoors serves every file itself, as a download, to those allowed.
+if env_str("OPENDOORS_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("OPENDOORS_S3_BUCKET"),
+            "endpoint_url": env_str("OPENDOORS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("OPENDOORS_S3_REGION") or None,
+            "location": env_str("OPENDOORS_S3_PREFIX"),
+            "default_acl": None,
+            # Two uploads of "IMG_0001.jpg" keep two files.
+            "file_overwrite": False,
+        },
+    }
 
 # Every page works without inline scripts or style attributes: scripts and styles are static
 # files, htmx is told not to inject its indicator styles (base.html), and uploaded files are
@@ -204,6 +223,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OPENDOORS_MAX_IMPORT_BYTES = env_int("OPENDOORS_MAX_IMPORT_MB", 20) * 1024 * 1024
 # Where people reach the site: links in emails point here.
 OPENDOORS_SITE_URL = env_str("OPENDOORS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The key that signs Open Badges credentials (growth/credentials.py): the PEM itself, or a
+# file holding it (`opendoors credentials-key -o FILE` makes one). Neither: none are issued.
+OPENDOORS_CREDENTIALS_KEY = env_str("OPENDOORS_CREDENTIALS_KEY")
+OPENDOORS_CREDENTIALS_KEY_FILE = env_str("OPENDOORS_CREDENTIALS_KEY_FILE")
 
 # Sign-in: people are provisioned by imports and administrators, never by self sign-up.
 LOGIN_REDIRECT_URL = "home"

@@ -94,6 +94,16 @@ SPECIMENS = [
         "Bar chart",
         "The chart is the table: a caption, a header per row, the number as text.",
     ),
+    Specimen(
+        "heat_map",
+        "Heat map",
+        "A table with a shade per cell: the number is text in every cell; a hidden one says why.",
+    ),
+    Specimen(
+        "line_chart",
+        "Line chart",
+        "A line over the months, then its table: the table is the chart for a screen reader.",
+    ),
     Specimen("share_bar", "Share bar", "Parts of one whole, such as talk time."),
     Specimen("empty", "Empty state", "Say what is missing and offer the one thing to do."),
     Specimen(
@@ -131,6 +141,18 @@ def style_guide(request: AuthenticatedRequest) -> HttpResponse:
             {"label": "Students ask each other questions", "value": 12, "max": 12, "note": ""},
             {"label": "Students refer to the anchor chart", "value": 7, "max": 12, "note": ""},
             {"label": "Students explain their thinking", "value": 0, "max": 12, "note": "not seen"},
+        ],
+        # The dashboards' charts (insights/report.py builds the same shapes).
+        "heat_months": ["Sep 2025", "Oct 2025", "Nov 2025"],
+        "heat_rows": [
+            {
+                "label": "Teachers who hosted a visit",
+                "cells": [
+                    {"month": "Sep 2025", "text": "38%", "level": 2, "shown": True},
+                    {"month": "Oct 2025", "text": "–", "level": 0, "shown": False},
+                    {"month": "Nov 2025", "text": "63%", "level": 3, "shown": True},
+                ],
+            },
         ],
         "talk_parts": [
             {"label": "Teacher talk", "percent": 38, "key": "teacher"},

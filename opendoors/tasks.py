@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 
 def enqueue(task_path: str, *args: object, run_after: datetime | None = None) -> None:
@@ -24,3 +25,13 @@ def enqueue(task_path: str, *args: object, run_after: datetime | None = None) ->
     if run_after is not None:
         task = task.using(run_after=run_after)
     transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def enqueue_unless_waiting(task_path: str, *args: object, run_after: datetime) -> bool:
+    """Queue a recurring task's next run unless one is already waiting: a task that queues
+    itself again (a daily or weekly job) and a command that starts it can both call this,
+    and there is still one next run. Whether it queued one."""
+    waiting = DBTaskResult.objects.filter(task_path=task_path, status="READY").exists()
+    if not waiting:
+        enqueue(task_path, *args, run_after=run_after)
+    return not waiting

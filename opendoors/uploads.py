@@ -32,7 +32,18 @@ KINDS = {
     ".png": Kind("PNG", "image/png"),
     ".jpg": Kind("JPEG", "image/jpeg"),
     ".jpeg": Kind("JPEG", "image/jpeg"),
+    ".webp": Kind("WebP", "image/webp"),
+    ".txt": Kind("plain text (.txt)", "text/plain; charset=utf-8"),
+    ".docx": Kind(
+        "Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    ".pptx": Kind(
+        "PowerPoint (.pptx)",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
 }
+# Office files are ZIP archives: the folder inside says which program's file it is.
+OFFICE_FOLDERS = {".xlsx": "xl/", ".docx": "word/", ".pptx": "ppt/"}
 MAGIC = {
     ".pdf": (b"%PDF-",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
@@ -56,7 +67,9 @@ def _looks_like(extension: str, upload: File) -> bool:
     upload.seek(0)
     if extension in MAGIC:
         return head.startswith(MAGIC[extension])
-    if extension == ".xlsx":
+    if extension == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if extension in OFFICE_FOLDERS:
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
@@ -64,9 +77,10 @@ def _looks_like(extension: str, upload: File) -> bool:
             return False
         finally:
             upload.seek(0)
-        return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-    if extension == ".csv":
-        # Text, not a binary file or markup renamed to .csv.
+        folder = OFFICE_FOLDERS[extension]
+        return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+    if extension in {".csv", ".txt"}:
+        # Text, not a binary file or markup renamed to .csv or .txt.
         return b"\x00" not in head and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     return False
 

@@ -60,6 +60,9 @@ class SectionRecord:
     course: str = ""
     subject: str = ""
     grade: str = ""
+    # The class's id in its roster (OneRoster `sourcedId`), so that a later delta export can
+    # name the section it changes or removes; "" for schedule CSVs.
+    source_id: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -91,10 +94,14 @@ class ScheduleData:
     # Notes for the import summary: "3 combined classes (a teacher in two sections at once)".
     notes: list[str] = field(default_factory=list)
     term_name: str = ""
+    # Read from a OneRoster delta export and merged onto the schedule stored before: the
+    # data still holds the whole schedule, so the preview compares it as any other import.
+    delta: bool = False
 
     def slots(self) -> list[tuple[str, str]]:
-        """The (day, period) pairs of the week: the bell schedule's, else those with lessons."""
-        used = set(self.bell) or {(m.day, m.period) for m in self.meetings}
+        """The (day, period) pairs of the week: the bell schedule's and those with lessons
+        (a lesson outside the bell schedule still needs its slot)."""
+        used = set(self.bell) | {(m.day, m.period) for m in self.meetings}
         return [(d, p) for d in self.days for p in self.periods if (d, p) in used]
 
     def combined_classes(self) -> int:

@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from .cli import main, process_age
 
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(sys.argv[1:], spent=process_age()))

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from time import perf_counter
 from typing import TextIO
 
 from .plan import Plan, plan_to_json
 from .problem import ProblemError, problem_from_json
 from .solver import solve
+
+WRITING = 0.05  # seconds kept for writing the plan
 
 
 def run(
@@ -22,17 +26,25 @@ def run(
     output: Path | str | None,
     *,
     time_limit: float = 10.0,
-    workers: int = 2,
+    workers: int = 1,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    spent: float = 0.0,
 ) -> Plan:
-    """Read a problem file, solve it, write the plan (to stdout when `output` is None or '-')."""
+    """Read a problem file, solve it, write the plan (to stdout when `output` is None or '-').
+    `spent`: seconds the command already took before calling this (its start-up)."""
+    start = perf_counter() - spent
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     problem = problem_from_json(read_json(Path(problem_path)))
     for warning in problem.warnings:
         stderr.write(f"warning: {warning}\n")
-    plan = solve(problem, time_limit=time_limit, workers=workers)
+    # The time limit is the whole command's: starting and reading count, and writing is
+    # kept a moment.
+    reading = perf_counter() - start
+    plan = solve(problem, time_limit=max(0.1, time_limit - reading - WRITING), workers=workers)
+    plan.phases = {"reading": reading} | plan.phases
+    plan.seconds = perf_counter() - start
     text = json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n"
     if output is None or str(output) == "-":
         stdout.write(text)
@@ -81,7 +93,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="stop searching after this long (default 10)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="solver threads, interleaved so that the plan stays the same (default 1)",
+    )
 
 
 def positive(text: str) -> float:
@@ -94,10 +111,29 @@ def positive(text: str) -> float:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
+def process_age() -> float:
+    """Seconds since this process started (Linux; 0 elsewhere): Python's start-up and
+    imports are part of the command's time."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
+
+
+def main(argv: list[str] | None = None, *, spent: float = 0.0) -> int:
+    """The command; `spent`: seconds the process took before (`process_age()` when it is
+    the program, as in `python -m scheduler`)."""
     args = parser().parse_args(argv)
     try:
-        run(args.problem, args.output, time_limit=args.time_limit, workers=args.workers)
+        run(
+            args.problem,
+            args.output,
+            time_limit=args.time_limit,
+            workers=args.workers,
+            spent=spent,
+        )
     except ProblemError as error:
         sys.stderr.write(f"{args.problem}: nothing was scheduled:\n{error}\n")
         return 2

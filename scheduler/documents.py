@@ -323,6 +323,8 @@ class PlanIn(_Part):
     objective: PlanCount = _required()
     bound: PlanCount = _required()
     seconds: Annotated[float, Field(ge=0), _says("must be a number ≥ 0")] = 0.0
+    # An optional key beyond FORMATS.md §3: the seconds of each phase of the solve.
+    phases: dict[str, Annotated[float, Field(ge=0), _says("must be a number ≥ 0")]] = {}
 
 
 # --- messages -----------------------------------------------------------------------------

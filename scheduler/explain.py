@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .index import Candidates, Index, Option
+from .index import Candidates, Index, Option, SlotOptions
 from .ledger import Ledger
 from .plan import Unscheduled, Visit
 from .problem import Request
@@ -105,6 +105,10 @@ class Explainer:
             )
         if r.hosts is not None and not [h for h in r.hosts if h not in r.observers]:
             return "The request names no host other than its observers: add hosts."
+        if self.c.slots:
+            # A slot with enough classes exists, so the reasons below cannot apply: skip
+            # looking through every class of the week (seconds in a district-size week).
+            return self._too_few_hosts()
         slots = self.index.slots_i
         teaching = {s: self.index.host_candidates(r, s)[0] for s in slots}
         hosts = {o.host for options in teaching.values() for o in options}
@@ -118,8 +122,10 @@ class Explainer:
                     f"teachers outside the group; {r.classrooms} classrooms were requested. Ask "
                     "for fewer classrooms or widen the subjects, grades or hosts."
                 )
-        if not self.c.slots:
-            return self._no_slot(teaching)
+        return self._no_slot(teaching)
+
+    def _too_few_hosts(self) -> str | None:
+        r = self.request
         if r.kind == "pair" and self.c.upper < r.visits:
             hosts_seen = sorted({o.host for so in self.c.slots for o in so.options})
             return (
@@ -183,6 +189,23 @@ class Explainer:
             return f"{self.who()} has no free period {self.week()} when {self.what()} is taught"
         return f"{self.who()} share no free period {self.week()}{what}"
 
+    def _room_in(self, so: SlotOptions, need: int) -> bool:
+        """Do enough fitting classrooms have room in this slot? The index's short list
+        first; every class taught then only when that list was cut and is not enough."""
+        size = len(self.request.observers)
+        lists = [so.options]
+        if so.capped:
+            lists.append(tuple(self.index.host_candidates(self.request, so.slot)[0]))
+        for options in lists:
+            rooms = {
+                o.host
+                for o in options
+                if o.host not in self.visited and self.ledger.room_for(o.host, so.slot, size)
+            }
+            if len(rooms) >= need:
+                return True
+        return False
+
     def _teaching_observers(self, slot: int) -> list[str]:
         return [o for o in self.request.observers if (o, slot) in self.index.meetings]
 
@@ -210,13 +233,7 @@ class Explainer:
             if not self.ledger.can_cover(len(so.needs_cover), s, r.observers):
                 cover_short.append(s)
                 continue
-            size = len(r.observers)
-            rooms = [
-                o.host
-                for o in self.index.host_candidates(r, s)[0]
-                if o.host not in self.visited and self.ledger.room_for(o.host, s, size)
-            ]
-            if len(rooms) < (1 if r.kind == "pair" else r.classrooms):
+            if not self._room_in(so, 1 if r.kind == "pair" else r.classrooms):
                 hosts_full += 1
         parts = []
         if cover_short and not busy and not hosts_full:
@@ -259,7 +276,8 @@ class Explainer:
             advice.append("more hosts or a higher hosting limit")
         if busy:
             advice.append("fewer other visits for these teachers")
-        could = "visit " + (self.what() if r.kind == "pair" else plural(r.classrooms, "class"))
+        classes = f"{r.classrooms} class{'' if r.classrooms == 1 else 'es'}"
+        could = "visit " + (self.what() if r.kind == "pair" else classes)
         help_text = advice[0][0].upper() + advice[0][1:] + " would help"
         if len(advice) > 1:
             help_text += f", as would {' or '.join(advice[1:])}"

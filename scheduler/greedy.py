@@ -29,9 +29,13 @@ def greedy_plan(problem: Problem) -> Plan:
 
 
 def greedy_visits(index: Index) -> list[Visit]:
-    ledger = Ledger(index)
+    return fill(index, Ledger(index), index.candidates)
+
+
+def fill(index: Index, ledger: Ledger, candidates: list[Candidates]) -> list[Visit]:
+    """Greedy visits for these requests, around what the ledger already holds."""
     visits: list[Visit] = []
-    for c in sorted(index.candidates, key=_difficulty):
+    for c in sorted(candidates, key=_difficulty):
         if c.request.kind == "group":
             visits.extend(_group(index, ledger, c))
         else:
@@ -79,7 +83,7 @@ def _pair(index: Index, ledger: Ledger, c: Candidates) -> list[Visit]:
             for option in so.options:
                 if option.host in used_hosts or not ledger.room_for(option.host, s, 1):
                     continue
-                key = (needs, _hosting_cost(index, ledger, option.host, s), -option.score, s)
+                key = (needs, hosting_cost(index, ledger, option.host, s), -option.score, s)
                 if best is None or key < best[0]:
                     best = (key, so, option)
         if best is None:
@@ -108,7 +112,7 @@ def _group(index: Index, ledger: Ledger, c: Candidates) -> list[Visit]:
         rooms = [o for o in so.options if ledger.room_for(o.host, s, len(observers))]
         if len(rooms) < request.classrooms:
             continue
-        rooms.sort(key=lambda o: (_hosting_cost(index, ledger, o.host, s), -o.score))
+        rooms.sort(key=lambda o: (hosting_cost(index, ledger, o.host, s), -o.score))
         chosen = rooms[: request.classrooms]
         key = (len(so.needs_cover), -sum(o.score for o in chosen), s)
         if best is None or key < best[0]:
@@ -129,7 +133,7 @@ def _group(index: Index, ledger: Ledger, c: Candidates) -> list[Visit]:
     return visits
 
 
-def _hosting_cost(index: Index, ledger: Ledger, host: str, slot: int) -> float:
+def hosting_cost(index: Index, ledger: Ledger, host: str, slot: int) -> float:
     """How much of the host's hosting limit a visit would use up: none if the host is
     already hosted then, else more the closer the host is to the limit."""
     if ledger.load[host, slot]:

@@ -84,6 +84,7 @@ class Index:
         self.hosting_limit = {t: _limit(problem.max_hosting(t)) for t in ids}
         self.cover_limit = {t: _limit(problem.max_coverages(t)) for t in ids}
         self.coverers = [[t for t in self.free[s] if self.cover_limit[t] > 0] for s in self.slots_i]
+        self._coverer_sets = [set(teachers) for teachers in self.coverers]
         # Classes a host could be visited in: teaching, available, allowed to host.
         self.classes: list[dict[str, tuple[_Class, ...]]] = [
             {
@@ -198,7 +199,9 @@ class Index:
         spare = self.problem.rules.substitute_periods
         if len(observers) <= spare:
             return True
-        colleagues = sum(1 for t in self.coverers[slot] if t not in observers)
+        # Observers who could cover then are not colleagues who can cover them.
+        coverers = self._coverer_sets[slot]
+        colleagues = len(coverers) - sum(1 for o in observers if o in coverers)
         return len(observers) <= colleagues + spare
 
     def _pool(self, request: Request, slot: int) -> list[str]:

@@ -2,7 +2,7 @@
 
 `objective` counts met visits (a pair visit counts 1, a met group counts its
 `classrooms`), `bound` is a proven upper bound on it, and `status` is OPTIMAL
-exactly when the two are equal.
+exactly when the two are equal. `phases` (optional, beyond §3) times each phase.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class Plan:
     objective: int = 0
     bound: int = 0
     seconds: float = 0.0
+    # Seconds per phase of the solve (greedy, placement, bound, search, preferences,
+    # explanations): an optional key beyond FORMATS.md §3, written only when known.
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def coverages(self) -> int:
@@ -83,7 +86,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "objective": plan.objective,
         "bound": plan.bound,
         "seconds": round(plan.seconds, 3),
-    }
+    } | ({"phases": {k: round(v, 3) for k, v in plan.phases.items()}} if plan.phases else {})
 
 
 def plan_from_json(document: Any) -> Plan:
@@ -102,4 +105,5 @@ def plan_from_json(document: Any) -> Plan:
         plan.objective,
         plan.bound,
         float(plan.seconds),
+        {key: float(value) for key, value in plan.phases.items()},
     )

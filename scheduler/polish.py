@@ -9,17 +9,28 @@ less than the coverage it saves (the weights of the soft preferences).
 
 from __future__ import annotations
 
+from time import perf_counter
+
 from .index import Candidates, Index, Option
 from .ledger import Ledger
 from .model import COVERAGE, SUBSTITUTE_PERIOD
 from .plan import SUBSTITUTE, Visit
 
 
-def fewer_covers(index: Index, visits: list[Visit]) -> list[Visit]:
+def fewer_covers(
+    index: Index, visits: list[Visit], *, tries: int | None = None, until: float | None = None
+) -> list[Visit]:
+    """The plan with covered visits moved where they need less coverage. Each try looks at
+    the whole plan, so a big plan is given at most `tries` (the same every run) and the
+    wall-clock guard `until` (a `perf_counter` time)."""
     by_id = {c.request.id: c for c in index.candidates}
     for _ in range(3):  # each round may free room for another
         moved = False
         for key in sorted({(v.request, v.day, v.period) for v in visits if v.cover is not None}):
+            if tries is not None:
+                tries -= 1
+            if (tries is not None and tries < 0) or (until is not None and perf_counter() > until):
+                return visits
             request_id = key[0]
             mine = [v for v in visits if (v.request, v.day, v.period) == key]
             rest = [v for v in visits if (v.request, v.day, v.period) != key]

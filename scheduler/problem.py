@@ -181,7 +181,7 @@ def problem_from_json(document: Any) -> Problem:
     requests = [_request(r, f"requests[{i}]", warnings) for i, r in enumerate(top.requests or ())]
     rules = top.rules or RulesIn()
     warnings += _unknown_keys(rules, "rules")
-    return Problem(
+    problem = Problem(
         days=tuple(top.days),
         periods=tuple(top.periods),
         teachers=tuple(teachers),
@@ -197,6 +197,8 @@ def problem_from_json(document: Any) -> Problem:
         ),
         warnings=tuple(warnings),
     )
+    object.__setattr__(problem, "_checked", True)  # problem_check need not read it again
+    return problem
 
 
 def _request(r: RequestIn, here: str, warnings: list[str]) -> Request:
@@ -233,8 +235,10 @@ def _unique(values: list[str] | None) -> tuple[str, ...] | None:
 
 def problem_check(problem: Problem) -> None:
     """Raise ProblemError if a problem built in code (not read from JSON) breaks the same
-    rules as a file would: unknown teachers, days or periods, duplicates, bad numbers."""
-    problem_from_json(problem_to_json(problem))
+    rules as a file would: unknown teachers, days or periods, duplicates, bad numbers.
+    A problem read from JSON was checked then (a changed copy is checked again)."""
+    if not problem.__dict__.get("_checked"):
+        problem_from_json(problem_to_json(problem))
 
 
 # --- writing JSON -------------------------------------------------------------------------

@@ -1,120 +1,332 @@
-"""`solve`: the best plan CP-SAT finds in the time allowed, with a proven bound.
+"""`solve`: the best plan found within the time limit, with a proven bound, the same every run.
 
-1. The greedy plan is the first solution, and each request's best alone gives a first
+1. The greedy plan (greedy.py) comes first, and each request's best alone gives a first
    bound (index.py). When greedy meets that bound, met visits are already optimal.
-2. Otherwise CP-SAT maximises met visits (and, below them, fewer coverages and
-   substitutes), starting from the greedy plan. Its bound gives the plan's `bound` —
-   unless hosts were capped, in which case a relaxation that forgets the capped hosts
-   (model.py) is solved first for the bound.
-3. With met visits held at their best, CP-SAT then improves the soft preferences:
-   pairings, fewer coverages and substitutes, hosting and covering spread fairly.
-   This stops at the time limit, or sooner when no better plan has come for a while
-   (`PATIENCE` of the time limit): soft preferences are not worth the whole wait.
-   After steps 2 and 3, a quick pass (polish.py) moves covered visits to free periods
-   where it can.
+2. Otherwise, placements (slots.py) decide when each request meets and who covers, and
+   only then choose classrooms, among teachers who do not observe then: a quick order
+   (fewest covers first), then the slot model solved by CP-SAT, for the whole week when
+   the time allows, else a day at a time around the rest of the week. The slot model
+   and bound.py (a linear relaxation; for big weeks, a knapsack of the coverage and seats
+   the week has) prove bounds that count coverage and classrooms.
+3. When the full model (model.py) fits in the time left, CP-SAT improves met visits on
+   it, starting from the best plan so far (its bound counts when no host was capped), and
+   then the soft preferences: pairings, fewer coverages and substitutes, duties spread
+   fairly. Both run in rounds of fixed work that stop when a round brings nothing better.
+   A quick pass (polish.py) moves covered visits to free periods where it can.
+4. The reasons for what is unmet (explain.py), within the time limit too: time is kept
+   for them from the start.
+
+The same problem and time limit give the same plan: CP-SAT runs with a fixed seed, one
+worker (or interleaved workers), and a limit on deterministic work (`WORK_PER_SECOND`
+per second allotted), not on wall time. The wall clock only guards the time limit: on a
+machine so busy that the work does not fit in the seconds allotted, the guard stops the
+search earlier, and the plan may then differ from run to run.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Iterator
 from time import perf_counter
 
 from ortools.sat.python import cp_model
 
-from .greedy import finished_plan, greedy_visits, upper_bound
+from .bound import achievable, coverage_bound, supply_bound
+from .explain import unscheduled_entries
+from .greedy import greedy_visits, upper_bound
 from .index import Index
 from .model import Model
 from .plan import Plan, Visit
 from .polish import fewer_covers
 from .problem import Problem, problem_check
+from .slots import SlotModel, greedy_placement, realize, slot_model_size
 
 log = logging.getLogger(__name__)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-PATIENCE = 0.1
-# CP-SAT parameters for every solve. Presolve costs more than it saves on these
-# models (measured with bench/scheduler_bench.py): most constraints are already tight.
+# CP-SAT's deterministic work per wall-clock second allotted, measured on the 2-core
+# development machine while other jobs shared it (0.2–0.5).
+WORK_PER_SECOND = 0.3
+# Tries of the last pass (polish.py) per second of the time limit: each takes about 10 ms
+# in a plan of 3,000 visits.
+POLISH_TRIES = 30
+# A round of the full model's search is this share of the time limit.
+ROUND = 0.1
+# Presolve costs more than it saves on these models (measured with bench/): most
+# constraints are already tight.
 PARAMETERS: dict[str, object] = {"cp_model_presolve": False}
+# Building and loading the full model costs about this many seconds per variable; it is
+# left out when that would not leave it time to search.
+SECONDS_PER_VARIABLE = 3e-5
+# The slot model of a day is solved while the week's has at most this many variables a day
+# (a 200-teacher week has 11,000 in all, 800 teachers 45,000).
+SLOT_MODEL_BUDGET = 15_000
+# The whole week's slot model is solved when its share of the time limit gives about this
+# much deterministic work per variable (proven optimal at 200 teachers with 5.5 units for
+# 11,000 variables); otherwise only a day at a time (`_by_day`).
+WORK_PER_VARIABLE = 5e-4
+# GLOP's deterministic work per second of the time limit, for the linear relaxation
+# (bound.py: solved on a few columns, 0.1–2 CPU seconds at 800 teachers).
+LP_WORK = 0.5
 
 
-def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> Plan:
-    """Plan the problem's visits within about `time_limit` seconds (model building included).
+class _Clock:
+    """The time limit, the time kept for the explanations, and the seconds of each phase."""
+
+    def __init__(self, time_limit: float):
+        self.start = perf_counter()
+        self.deadline = self.start + max(0.1, time_limit)
+        self.time_limit = time_limit
+        self.reserve = 0.1
+        self.phases: dict[str, float] = {}
+        self._mark = self.start
+
+    def left(self) -> float:
+        return self.deadline - self.reserve - perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - self._mark
+        self._mark = now
+
+
+def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> Plan:
+    """Plan the problem's visits within `time_limit` seconds (everything included).
     Raises ProblemError if the problem refers to unknown teachers, days or periods."""
-    start = perf_counter()
-    deadline = start + max(0.1, time_limit)
+    clock = _Clock(time_limit)
     problem_check(problem)
     index = Index(problem)
     visits = greedy_visits(index)
     bound = upper_bound(index)
     met = _met(index, visits)
-    if not any(c.slots for c in index.candidates) or deadline - perf_counter() < 0.05:
-        return finished_plan(index, visits, bound=bound, start=start)
-    model = Model(index)
-    model.hint_visits(visits)
-    capped = any(so.capped for c in index.candidates for so in c.slots)
-    log.debug(
-        "%.2fs greedy %d of bound %d; %d variables", _since(start), met, bound, len(model.variables)
-    )
+    clock.reserve = _explaining(index, visits)
+    clock.lap("greedy")
+    log.debug("greedy %d of bound %d", met, bound)
 
-    if met < bound and capped:
-        bound = min(bound, _relaxed_bound(index, visits, deadline, workers, seed))
-        log.debug("%.2fs relaxation bound %d", _since(start), bound)
     if met < bound:
-        # Met visits first, then fewer coverages and substitutes: a coverage-heavy plan
-        # is a poor start for the soft preferences of step 3.
-        penalty, worst = model.coverage_cost()
-        weight = worst + 1
-        model.cp.add(model.met() <= bound)  # a proven bound: reaching it is enough
-        model.cp.maximize(weight * model.met() - penalty)
-        solver = _solver(_share(deadline, 0.7), workers, seed)
+        visits, met = _placements(index, visits, met, clock)
+        clock.reserve = _explaining(index, visits)
+        clock.lap("placement")
+    size = slot_model_size(index) if met < bound else 0
+    if met < bound:
+        bound = achievable(index, min(bound, supply_bound(index)))
+        if met < bound and clock.left() > 0.2:
+            relaxed = coverage_bound(
+                index, seconds=clock.left() * 0.6, work=LP_WORK * time_limit, known=(met, bound)
+            )
+            bound = achievable(index, min(bound, bound if relaxed is None else relaxed))
+        log.debug("bound %d", bound)
+        clock.lap("bound")
+    work = 0.5 * time_limit
+    whole_week = size * WORK_PER_VARIABLE <= work * WORK_PER_SECOND
+    if met < bound and whole_week and clock.left() > 0.2:
+        slots = SlotModel(index)
+        slots.hint(visits)
+        slots.cp.add(slots.met() <= bound)
+        slots.cp.maximize(slots.met())
+        solver = _solver(clock.left(), work, workers, seed)
+        status = solver.solve(slots.cp)
+        work -= solver.deterministic_time / WORK_PER_SECOND
+        if status in FOUND:
+            found = realize(index, slots.placement(solver))
+            if _met(index, found) > met:
+                visits, met = found, _met(index, found)
+            bound = min(bound, _floor(solver.best_objective_bound))
+        log.debug("slot model %s: met %d, bound %d", solver.status_name(status), met, bound)
+    if met < bound and size <= SLOT_MODEL_BUDGET * len(index.problem.days):
+        visits, met = _by_day(index, visits, met, bound, work, clock, workers, seed)
+        clock.reserve = _explaining(index, visits)
+        clock.lap("search")
 
-        def settled(objective: float) -> bool:
-            return math.ceil(objective / weight - 1e-9) >= bound
-
-        if _solve_patiently(solver, model.cp, _patience(time_limit), settled) in FOUND:
-            found = model.visits(solver)
-            if _met(index, found) >= met:
-                visits, met = fewer_covers(index, found), _met(index, found)
-                model.hint_visits(visits)
-            if not capped:
-                bound = min(bound, _floor((solver.best_objective_bound + worst) / weight))
-        log.debug("%.2fs met visits %d, bound %d", _since(start), met, bound)
-
-    if deadline - perf_counter() > 0.05 and model.soft_terms:
-        model.add_fairness()
-        low, high = model.soft_range()
-        big = high - low + 1
-        model.cp.add(model.met() >= met)
-        model.cp.add(model.met() <= bound)
-        model.cp.maximize(model.soft() if met == bound else big * model.met() + model.soft())
-        solver = _solver(_share(deadline, 1.0), workers, seed)
-        if _solve_patiently(solver, model.cp, _patience(time_limit)) in FOUND:
-            visits = fewer_covers(index, model.visits(solver))
-            met = _met(index, visits)
-            if not capped and met < bound:
-                bound = min(bound, _floor((solver.best_objective_bound - low) / big))
-        log.debug(
-            "%.2fs preferences %s; met %d, bound %d",
-            _since(start),
-            solver.objective_value,
-            met,
-            bound,
-        )
-    return finished_plan(index, visits, bound=bound, start=start)
+    capped = any(so.capped for c in index.candidates for so in c.slots)
+    variables = sum(len(so.options) + 1 for c in index.candidates for so in c.slots)
+    # Whether to build the full model depends on the time limit, not on the time left
+    # (which varies from run to run), so that the plan does not; the guard aside.
+    building = 2 * SECONDS_PER_VARIABLE * variables
+    if any(c.slots for c in index.candidates) and (
+        building < 0.5 * time_limit and clock.left() > building
+    ):
+        model = Model(index)
+        model.hint_visits(visits)
+        clock.lap("model")
+        if met < bound:
+            visits, met, bound = _more_visits(
+                model, visits, met, bound, capped, clock, workers, seed
+            )
+            clock.lap("search")
+        if clock.left() > 0.1 and model.soft_terms:
+            visits, met, bound = _preferences(
+                model, visits, met, bound, capped, clock, workers, seed
+            )
+            clock.lap("preferences")
+    elif met < bound:
+        visits = _polished(index, visits, clock)
+        clock.lap("preferences")
+    return _finished(index, visits, bound, clock)
 
 
-def _relaxed_bound(
-    index: Index, visits: list[Visit], deadline: float, workers: int, seed: int
-) -> int:
-    relaxed = Model(index, relaxed=True)
-    relaxed.hint_visits(visits)
-    relaxed.cp.maximize(relaxed.met())
-    solver = _solver(_share(deadline, 0.3), workers, seed)
-    if solver.solve(relaxed.cp) in FOUND:
-        return _floor(solver.best_objective_bound)
-    return upper_bound(index)
+def _placements(
+    index: Index, visits: list[Visit], met: int, clock: _Clock
+) -> tuple[list[Visit], int]:
+    if clock.left() > 0:
+        found = realize(index, greedy_placement(index))
+        if _met(index, found) > met:
+            visits, met = found, _met(index, found)
+    log.debug("placement: met %d", met)
+    return visits, met
+
+
+def _by_day(
+    index: Index,
+    visits: list[Visit],
+    met: int,
+    bound: int,
+    work: float,
+    clock: _Clock,
+    workers: int,
+    seed: int,
+) -> tuple[list[Visit], int]:
+    """Large-neighbourhood search, a day at a time: the slot model re-plans one day with the
+    rest of the week kept, and the plan is kept when it meets more; round the week again
+    while a day gains."""
+    days = index.problem.days
+    gained = True
+    last = 0.0  # wall seconds of the last day: building and realizing are not guarded
+    while gained and met < bound:
+        gained = False
+        for day in days:
+            if work <= 0.01 or clock.left() <= max(0.1, last):
+                return visits, met
+            began = perf_counter()
+            free = {s for s, (d, _) in enumerate(index.slots) if d == day}
+            slots = SlotModel(index, around=visits, free=free)
+            slots.hint(visits)  # the day as planned: a search that only improves on it
+            slots.cp.maximize(slots.met())
+            solver = _solver(clock.left(), min(work, work / len(days) + 0.05), workers, seed)
+            status = solver.solve(slots.cp)
+            work -= solver.deterministic_time / WORK_PER_SECOND
+            if status not in FOUND:
+                last = perf_counter() - began
+                continue
+            found = realize(index, slots.placement(solver))
+            if _met(index, found) > met:
+                visits, met, gained = found, _met(index, found), True
+            log.debug("day %s: %s, met %d", day, solver.status_name(status), met)
+            last = perf_counter() - began
+    return visits, met
+
+
+def _more_visits(
+    model: Model,
+    visits: list[Visit],
+    met: int,
+    bound: int,
+    capped: bool,
+    clock: _Clock,
+    workers: int,
+    seed: int,
+) -> tuple[list[Visit], int, int]:
+    """Met visits first, then fewer coverages and substitutes: a coverage-heavy plan is
+    a poor start for the soft preferences."""
+    index = model.index
+    penalty, worst = model.coverage_cost()
+    weight = worst + 1
+    model.cp.add(model.met() <= bound)  # a proven bound: reaching it is enough
+    model.cp.maximize(weight * model.met() - penalty)
+    for solver in _rounds(model, clock, 0.3, workers, seed):
+        found = model.visits(solver)
+        if _met(index, found) >= met:
+            visits, met = _polished(index, found, clock), _met(index, found)
+            model.hint_visits(visits)
+        if not capped:
+            bound = min(bound, _floor((solver.best_objective_bound + worst) / weight))
+        if met >= bound:
+            break
+    log.debug("full model: met %d, bound %d", met, bound)
+    return visits, met, bound
+
+
+def _preferences(
+    model: Model,
+    visits: list[Visit],
+    met: int,
+    bound: int,
+    capped: bool,
+    clock: _Clock,
+    workers: int,
+    seed: int,
+) -> tuple[list[Visit], int, int]:
+    index = model.index
+    model.add_fairness()
+    low, high = model.soft_range()
+    big = high - low + 1
+    model.cp.add(model.met() >= met)
+    model.cp.add(model.met() <= bound)
+    model.cp.maximize(model.soft() if met == bound else big * model.met() + model.soft())
+    for solver in _rounds(model, clock, 0.5, workers, seed):
+        found = _polished(index, model.visits(solver), clock)
+        if _met(index, found) >= met:
+            visits, met = found, _met(index, found)
+            model.hint_visits(visits)
+        if not capped and met < bound:
+            bound = min(bound, _floor((solver.best_objective_bound - low) / big))
+    log.debug("preferences: met %d, bound %d", met, bound)
+    return visits, met, bound
+
+
+def _rounds(
+    model: Model, clock: _Clock, share: float, workers: int, seed: int
+) -> Iterator[cp_model.CpSolver]:
+    """Solve in rounds of fixed work, each from the last one's best plan, while a round
+    finds a better plan and time is left; yield each round's solver that found one."""
+    best: float | None = None
+    work = share * clock.time_limit  # in seconds of the development machine
+    while work > 0.01 and clock.left() > 0.05:
+        chunk = min(work, max(0.5, ROUND * clock.time_limit))
+        solver = _solver(clock.left(), chunk, workers, seed)
+        status = solver.solve(model.cp)
+        work -= solver.deterministic_time / WORK_PER_SECOND
+        if status not in FOUND or (best is not None and solver.objective_value <= best):
+            return
+        best = solver.objective_value
+        yield solver  # the caller hints its best plan for the next round
+        if status == cp_model.OPTIMAL:
+            return
+
+
+def _polished(index: Index, visits: list[Visit], clock: _Clock) -> list[Visit]:
+    tries = round(POLISH_TRIES * clock.time_limit)
+    return fewer_covers(index, visits, tries=tries, until=perf_counter() + max(0.0, clock.left()))
+
+
+def _finished(index: Index, visits: list[Visit], bound: int, clock: _Clock) -> Plan:
+    visits = sorted(visits, key=lambda v: (index.slot_of[v.day, v.period], v.request, v.host))
+    unscheduled = unscheduled_entries(index, visits)
+    wanted = sum(c.request.wanted for c in index.candidates)
+    met = wanted - sum(u.missing for u in unscheduled)
+    if bound < met:  # a bug: say so, and keep the plan consistent
+        log.error("bound %d below %d met visits", bound, met)
+        bound = met
+    bound = achievable(index, bound)  # met is achievable: it stays at or above met
+    clock.lap("explanations")
+    status = "OPTIMAL" if met == bound else "FEASIBLE"
+    seconds = perf_counter() - clock.start
+    return Plan(status, visits, unscheduled, met, bound, seconds, dict(clock.phases))
+
+
+def _explaining(index: Index, visits: list[Visit]) -> float:
+    """Seconds to keep for the explanations: about 4 ms per request not fully met
+    (measured: 0.4 s for 108 unmet groups at 800 teachers), more on a busy machine."""
+    rows = Counter(v.request for v in visits)
+    unmet = 0
+    for c in index.candidates:
+        request = c.request
+        if request.kind == "group":
+            unmet += rows[request.id] == 0
+        else:
+            unmet += rows[request.id] < request.visits
+    return 0.05 + 0.01 * unmet
 
 
 def _met(index: Index, visits: list[Visit]) -> int:
@@ -125,64 +337,20 @@ def _met(index: Index, visits: list[Visit]) -> int:
     return pairs + sum(c.request.classrooms for c in index.candidates if c.request.id in met_groups)
 
 
-def _since(start: float) -> float:
-    return perf_counter() - start
-
-
 def _floor(value: float) -> int:
     return math.floor(value + 1e-6)
 
 
-def _share(deadline: float, fraction: float) -> float:
-    return max(0.05, (deadline - perf_counter()) * fraction)
-
-
-def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(guard: float, seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """A CP-SAT solver that does the same work every run: a fixed seed, interleaved
+    workers, and a limit on deterministic work worth `seconds` (a share of the time limit,
+    never of the time left, which varies from run to run); `guard` is the wall-clock limit."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.max_time_in_seconds = max(0.05, guard)
+    solver.parameters.max_deterministic_time = max(0.01, seconds * WORK_PER_SECOND)
     solver.parameters.num_workers = max(1, workers)
+    solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
     for name, value in PARAMETERS.items():
         setattr(solver.parameters, name, value)
     return solver
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, settled: Callable[[float], bool]) -> None:
-        super().__init__()
-        self.settled = settled
-        self.last: float | None = None  # when the latest settled solution came
-
-    def on_solution_callback(self) -> None:
-        if self.settled(self.objective_value):
-            self.last = perf_counter()
-
-
-def _patience(time_limit: float) -> float:
-    return max(0.5, PATIENCE * time_limit)
-
-
-def _solve_patiently(
-    solver: cp_model.CpSolver,
-    model: cp_model.CpModel,
-    patience: float,
-    settled: Callable[[float], bool] = lambda _objective: True,
-) -> cp_model.CpSolverStatus:
-    """Solve, but once the objective is `settled`, stop when `patience` seconds pass
-    without a better solution."""
-    progress = _Progress(settled)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if progress.last is not None and perf_counter() - progress.last > patience:
-                solver.stop_search()
-                return
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        return solver.solve(model, progress)
-    finally:
-        done.set()
-        watcher.join()

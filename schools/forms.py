@@ -44,8 +44,9 @@ class ScheduleImportForm(forms.Form):
     org = forms.CharField(
         required=False,
         max_length=255,
-        label="OneRoster school sourcedId (optional)",
-        help_text="Only when the export holds several schools.",
+        label="OneRoster org sourcedId (optional)",
+        help_text="Only when the export holds several schools, or when its classes belong to "
+        "a department or district rather than an org of type school.",
     )
 
     def clean_file(self):
@@ -76,6 +77,10 @@ class ImportApplyForm(forms.Form):
 
     confirm_removals = forms.BooleanField(
         required=False, label="I checked the file: remove what the preview lists as removed"
+    )
+    # Ticked on the page; a form posted without it sends none (People has "Send invitation").
+    send_invitations = forms.BooleanField(
+        required=False, label="Send an invitation email to the new people"
     )
 
 
@@ -199,8 +204,14 @@ class PersonAddForm(PersonRolesForm):
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
     email = forms.EmailField(max_length=254, label="Email")
+    invite = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Send an invitation now",
+        help_text="An email with a link to set their password. You can also send it later.",
+    )
 
-    field_order = ["first_name", "last_name", "email", "roles"]
+    field_order = ["first_name", "last_name", "email", "roles", "invite"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,3 +239,19 @@ class AuditFilterForm(forms.Form):
 
     def school_id(self) -> int | None:
         return self.cleaned_data.get("school") if self.is_valid() else None
+
+
+class PersonEraseForm(forms.Form):
+    """Erasing someone's personal data cannot be undone: their name is typed to confirm."""
+
+    name = forms.CharField(max_length=300, label="Type their name to confirm")
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if name.casefold() != str(self.person).casefold():
+            raise forms.ValidationError(f"Type their name as it is shown: {self.person}.")
+        return name

@@ -5,10 +5,52 @@ term in which they have no meeting and no unavailability.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+class CreditUnit(models.TextChoices):
+    """What a district's credits are counted in (its state's or its contract's unit)."""
+
+    CLOCK_HOURS = "clock_hours", "Clock hours"
+    CEU = "ceu", "Continuing education units (CEUs)"
+    PDP = "pdp", "Professional development points (PDPs)"
+
+
+class CreditRounding(models.TextChoices):
+    """How credits earned are rounded (`schools.credits.credits_from_minutes`)."""
+
+    NONE = "none", "None: to the hundredth (1.83)"
+    QUARTER_DOWN = "quarter_down", "Down to a quarter (1.83 → 1.75)"
+    TENTH_NEAREST = "tenth_nearest", "To the nearest tenth (1.83 → 1.8, 1.85 → 1.9)"
+    WHOLE_DOWN = "whole_down", "Down to a whole credit (1.83 → 1)"
+
+
+class LearningActivity(models.TextChoices):
+    """The kinds of professional learning that earn hours; a district's designations say
+    which of them carry which designation (the hours ledger counts time by these kinds)."""
+
+    # The first seven are what OpenDoors sees happen; their values are the `activity` column
+    # of the hours ledger export (FORMATS.md §4). The rest a teacher reports themselves.
+    OBSERVED = "observed", "Observing a visit"
+    HOSTED = "hosted", "Hosting a visit"
+    PRE_BRIEF = "pre_brief", "Writing a pre-brief"
+    DEBRIEF = "debrief", "Debrief"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    PLC_MEETING = "plc_meeting", "Team (PLC) meeting"
+    PROTOCOL_FACILITATED = "protocol_facilitated", "Facilitating a protocol"
+    LESSON_STUDY = "lesson_study", "Lesson study"
+    MENTORING = "mentoring", "Mentoring"
+    COACHING = "coaching", "Coaching"
+    STUDY_GROUP = "study_group", "Study group"
+    ACTION_RESEARCH = "action_research", "Action research"
+    JOURNALING = "journaling", "Journaling"
+    READING = "reading", "Professional reading"
+    OTHER = "other", "Other"
 
 
 class District(models.Model):
@@ -17,16 +59,63 @@ class District(models.Model):
     # Aggregates shown outside a visit's group must cover at least this many classrooms.
     min_classrooms_for_aggregates = models.PositiveSmallIntegerField(default=3)
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    # Credit rules that documenting learning uses: how many minutes make one clock hour.
+    # Credit rules that documenting learning uses: how many minutes make one clock hour, the
+    # unit credits are posted in, how many clock hours make one of it, and how it is rounded.
     minutes_per_clock_hour = models.PositiveSmallIntegerField(default=60)
+    credit_unit = models.CharField(
+        max_length=20, choices=CreditUnit.choices, default=CreditUnit.CLOCK_HOURS
+    )
+    clock_hours_per_credit = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
+    credit_rounding = models.CharField(
+        max_length=20, choices=CreditRounding.choices, default=CreditRounding.NONE
+    )
     # Contract coverage limits a new school starts with (each school can change its own).
     default_max_coverages_per_week = models.PositiveSmallIntegerField(default=2)
     default_max_coverages_per_month = models.PositiveSmallIntegerField(default=4)
     # How long evidence stays identifiable (author and host) before it is made anonymous.
     evidence_identifiable_years = models.PositiveSmallIntegerField(default=3)
+    # Whether learning a teacher logs themself counts only once a facilitator or a district
+    # leader approves it (otherwise it counts as self-reported).
+    self_reported_needs_approval = models.BooleanField(default=False)
+    # The district's improvement strategy, in its own words; each school's goals serve it.
+    strategy = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clock_hours_per_credit__gt=0),
+                name="clock_hours_per_credit_positive",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CreditDesignation(models.Model):
+    """A designation the district's state requires on credits (Washington's equity hours,
+    Massachusetts' content area), and the kinds of learning that carry it."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="designations")
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    # LearningActivity values, in the order of LearningActivity.
+    activities = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "district", Lower("name"), name="designation_name_unique_in_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def activity_labels(self) -> list[str]:
+        return [LearningActivity(a).label for a in self.activities if a in LearningActivity.values]
 
 
 class School(models.Model):
@@ -46,12 +135,34 @@ class School(models.Model):
     office_contact_email = models.EmailField(blank=True)
     # An archived school keeps its history but is left out of pickers and lists of schools.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The time audit: minutes of job-embedded learning per teacher per month the school aims
+    # to build into the schedule.
+    learning_minutes_target_per_month = models.PositiveIntegerField(default=120)
+    # What one period of a substitute costs the school, for the coverage chart.
+    substitute_period_cost = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImprovementGoal(models.Model):
+    """One of a school's improvement goals, serving the district's strategy; cycles name the
+    goal they serve."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="improvement_goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=3000)
+    position = models.PositiveSmallIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Person(AbstractUser):
@@ -66,6 +177,11 @@ class Person(AbstractUser):
     email_reminders = models.BooleanField(
         default=True, help_text="Reminders: pre-briefs to write, follow-ups to answer."
     )
+    # When the last invitation to set a password was sent (None: never invited).
+    invited_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person's personal data was erased, or for a placeholder that stands in for
+    # an author or host whose identity retention removed from old evidence: never a real sign-in.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -194,6 +310,9 @@ class Section(models.Model):
     course = models.CharField(max_length=255, blank=True)
     subject = models.CharField(max_length=255, blank=True)
     grade = models.CharField(max_length=64, blank=True)
+    # The class's id in the roster it came from (OneRoster `sourcedId`), so that a delta
+    # export can name the class it changes or removes; blank for schedule CSVs.
+    source_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["code", "course"]
@@ -294,6 +413,10 @@ class ScheduleImport(models.Model):
     attempt = models.PositiveSmallIntegerField(default=0)
     # The coach ticked "remove them" for an import that removes much of the schedule.
     removals_confirmed = models.BooleanField(default=False)
+    # Who pressed "Apply": the audit log names them for the teachers the import deactivates.
+    applied_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -317,7 +440,12 @@ class ScheduleImport(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status == ImportStatus.FAILED or self.is_stalled
+        """Stalled, or failed for a reason reading the file again may not meet (an unexpected
+        error, a visit placed meanwhile); not when the file's own problems refused it."""
+        if self.is_stalled:
+            return True
+        in_file = [problem.get("in_file", False) for problem in self.problems]
+        return self.status == ImportStatus.FAILED and not (in_file and all(in_file))
 
 
 WORKING = {ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.APPLYING}

@@ -7,10 +7,23 @@ The same comparison produces the preview a coach reviews and the plan that
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from rosters.schedule_data import ScheduleData
 
-from .models import Day, Meeting, Period, School, Section, Slot, SourceId, Term
+from .models import (
+    Day,
+    Meeting,
+    Membership,
+    Period,
+    Person,
+    Role,
+    School,
+    Section,
+    Slot,
+    SourceId,
+    Term,
+)
 
 SectionKey = tuple[str, str]
 # An import that removes more than this share of the meetings or sections stored must be
@@ -49,6 +62,15 @@ class SchedulePreview:
     meetings_stored: int = 0
     sections_stored: int = 0
     blocking_visits: list[str] = field(default_factory=list)
+    # Teachers of the stored schedule a full export no longer lists: deactivated by applying
+    # it, or kept (with why) when they hold another role here or belong to another school.
+    # And teachers the export lists whose accounts are deactivated: never reactivated silently.
+    teachers_deactivated: list[str] = field(default_factory=list)
+    teachers_kept: list[str] = field(default_factory=list)
+    teachers_inactive: list[str] = field(default_factory=list)
+    # New people with an email address who get an invitation once it is applied (0 when the
+    # coach chose not to send them): schools.services.schedule_preview counts them.
+    invitations: int = 0
 
     @property
     def removes_much(self) -> bool:
@@ -147,6 +169,7 @@ def schedule_compare(
     moved = {k for k in want.keys() & have.keys() if want[k] != have[k]}
     touched_teachers = {k[0] for k in added | removed | moved}
     touched_sections = {k[1] for k in added | removed | moved}
+    leaving = teachers_leaving(school, data)
     return SchedulePreview(
         source=data.source,
         found=data.summary(),
@@ -162,6 +185,9 @@ def schedule_compare(
         meetings_stored=len(have),
         sections_stored=Section.objects.filter(term=term).count() if term else 0,
         blocking_visits=_blocking_visits(term, data),
+        teachers_deactivated=[str(p) for p in leaving.deactivate],
+        teachers_kept=[f"{p} (kept: {why})" for p, why in leaving.kept],
+        teachers_inactive=[str(p) for p in leaving.inactive],
     )
 
 
@@ -229,13 +255,68 @@ def _teacher_changes(school: School | None, data: ScheduleData, touched: set[str
             changes.changed.append(record.name)
         else:
             changes.unchanged += 1
-    teaching = set(
-        SourceId.objects.filter(school=school, person__meetings__section__term__school=school)
-        .values_list("value", flat=True)
-        .distinct()
-    )
+    teaching = set(_teaching(school).values_list("value", flat=True))
     changes.removed = sorted(str(stored[value]) for value in teaching - data.teachers.keys())
     return changes
+
+
+@dataclass
+class TeachersLeaving:
+    """What a re-import does to accounts (`teachers_leaving`): what is shown is what is done."""
+
+    deactivate: list[Person] = field(default_factory=list)
+    # Each with why they stay: "also a coach at Lincoln School".
+    kept: list[tuple[Person, str]] = field(default_factory=list)
+    # In the export, but deactivated on the People page: applying leaves them deactivated.
+    inactive: list[Person] = field(default_factory=list)
+
+
+def _teaching(school: School) -> QuerySet[SourceId]:
+    """The source ids of the people with lessons in the school's stored schedule."""
+    return SourceId.objects.filter(
+        school=school, person__meetings__section__term__school=school
+    ).distinct()
+
+
+def teachers_leaving(school: School | None, data: ScheduleData) -> TeachersLeaving:
+    """A teacher of the stored schedule missing from a full export left: their account is
+    deactivated, never deleted (what they authored stays theirs), unless they hold another
+    role at this school or belong to another school (not archived): then they only lose their
+    meetings. A delta export lists only changes, so whoever it leaves out stays as they are."""
+    leaving = TeachersLeaving()
+    if school is None:
+        return leaving
+    # Filtered here rather than in SQL: an export lists hundreds of ids.
+    stored = {
+        s.value: s.person for s in SourceId.objects.filter(school=school).select_related("person")
+    }
+    leaving.inactive = sorted(
+        (stored[v] for v in data.teachers if v in stored and not stored[v].is_active), key=str
+    )
+    if getattr(data, "delta", False):
+        return leaving
+    teaching = set(_teaching(school).values_list("value", flat=True))
+    # Someone deactivated already stays so.
+    missing = [stored[v] for v in teaching - data.teachers.keys() if stored[v].is_active]
+    ties: dict[int, dict[School, list[str]]] = {}
+    memberships = (
+        Membership.objects.filter(person__in=missing, school__archived_at__isnull=True)
+        .exclude(school=school, role=Role.TEACHER)
+        .select_related("school")
+        .order_by("school__name", "role")
+    )
+    for membership in memberships:
+        roles = ties.setdefault(membership.person_id, {}).setdefault(membership.school, [])
+        roles.append(membership.get_role_display().lower())
+    for person in sorted(missing, key=str):
+        if person.pk in ties:
+            why = " and ".join(
+                f"a {' and '.join(roles)} at {at}" for at, roles in ties[person.pk].items()
+            )
+            leaving.kept.append((person, f"also {why}"))
+        else:
+            leaving.deactivate.append(person)
+    return leaving
 
 
 def _section_changes(term: Term | None, data: ScheduleData, touched: set[SectionKey]) -> Changes:

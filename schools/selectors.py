@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from rosters.schedule_data import MeetingRecord, ScheduleData, SectionRecord, TeacherRecord
+
 from .models import (
     AuditEntry,
     Day,
@@ -16,6 +18,7 @@ from .models import (
     Role,
     School,
     Slot,
+    SourceId,
     Term,
     Unavailability,
 )
@@ -117,6 +120,62 @@ def schedule_grid(
             key=lambda g: (len(g), g),
         ),
     )
+
+
+def schedule_data_stored(school: School) -> ScheduleData | None:
+    """The school's current term as a schedule reader would give it (days, periods, clock
+    times, teachers by source id, sections with their roster ids, meetings), for a OneRoster
+    delta export to be merged onto; None when no section is stored. Eight queries.
+
+    Teachers are those with an id from an import who are active or still teach this term (a
+    deactivated teacher with no lessons is nobody a delta changes)."""
+    term = term_current(school)
+    if term is None or not term.sections.exists():
+        return None
+    data = ScheduleData(
+        source="stored",
+        days=list(term.days.values_list("label", flat=True)),
+        periods=list(term.periods.values_list("label", flat=True)),
+        term_name=term.name,
+    )
+    slots = Slot.objects.filter(term=term, starts_at__isnull=False, ends_at__isnull=False)
+    for slot in slots.select_related("day", "period"):
+        if slot.starts_at is not None and slot.ends_at is not None:  # as filtered
+            data.bell[(slot.day.label, slot.period.label)] = (slot.starts_at, slot.ends_at)
+    meetings = list(
+        Meeting.objects.filter(section__term=term).values_list(
+            "teacher_id",
+            "section__code",
+            "section__course",
+            "slot__day__label",
+            "slot__period__label",
+            "room",
+        )
+    )
+    teaching = {meeting[0] for meeting in meetings}
+    source_of = {}
+    for source in SourceId.objects.filter(school=school).select_related("person"):
+        person = source.person
+        if person.is_active or person.pk in teaching:
+            source_of[person.pk] = source.value
+            data.teachers[source.value] = TeacherRecord(
+                source_id=source.value,
+                name=person.get_full_name(),
+                given_name=person.first_name,
+                family_name=person.last_name,
+                email=person.email,
+            )
+    for section in term.sections.all():
+        record = SectionRecord(
+            section.code, section.course, section.subject, section.grade, section.source_id
+        )
+        data.sections[record.key] = record
+    for teacher, code, course, day, period, room in meetings:
+        if teacher in source_of:
+            data.meetings.append(
+                MeetingRecord(source_of[teacher], (code, course), day, period, room)
+            )
+    return data
 
 
 @dataclass

@@ -12,16 +12,27 @@ retry. The tasks in `tasks.py` only call `import_read_attempt` and `import_apply
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from growth.services import ledger_recredit
+from insights.services import ledger_months_mark
 from opendoors.tasks import enqueue
 from rosters.oneroster import read_oneroster
 from rosters.schedule_csv import read_schedule_csv
@@ -29,10 +40,14 @@ from rosters.schedule_data import Problem, ScheduleData, ScheduleFileError, Teac
 
 from .models import (
     AuditEntry,
+    CreditDesignation,
+    CreditRounding,
+    CreditUnit,
     Day,
     District,
     ImportKind,
     ImportStatus,
+    LearningActivity,
     Meeting,
     Membership,
     Period,
@@ -45,8 +60,8 @@ from .models import (
     SourceId,
     Term,
 )
-from .schedule_diff import SchedulePreview, schedule_compare
-from .selectors import term_current
+from .schedule_diff import SchedulePreview, TeachersLeaving, schedule_compare, teachers_leaving
+from .selectors import schedule_data_stored, term_current
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +115,16 @@ class ScheduleRefused(Exception):
 def schedule_preview(*, school: School | None, data: ScheduleData) -> SchedulePreview:
     """What applying would change; a school that does not exist yet holds nothing."""
     term = term_current(school) if school else None
-    return schedule_compare(school=school, term=term, data=data)
+    preview = schedule_compare(school=school, term=term, data=data)
+    preview.invitations = _invitations_due(school, data)
+    return preview
+
+
+def _invitations_due(school: School | None, data: ScheduleData) -> int:
+    """How many people applying the schedule creates who have an email address: each gets an
+    invitation (`import_apply_attempt`)."""
+    known = set(SourceId.objects.filter(school=school).values_list("value", flat=True))
+    return sum(1 for key, r in data.teachers.items() if key not in known and r.email)
 
 
 def schedule_refusal(*, preview: SchedulePreview, allow_removals: bool) -> str:
@@ -114,20 +138,28 @@ def schedule_refusal(*, preview: SchedulePreview, allow_removals: bool) -> str:
 
 @transaction.atomic
 def schedule_import(
-    *, slug: str, data: ScheduleData, allow_removals: bool = False
+    *, slug: str, data: ScheduleData, allow_removals: bool = False, actor: Person | None = None
 ) -> tuple[School, SchedulePreview]:
     """Apply a schedule to the school with this slug, creating the school in the same
     transaction: a refused or failed import leaves no empty school behind."""
     school = school_get_or_create(slug=slug)
-    return school, schedule_apply(school=school, data=data, allow_removals=allow_removals)
+    return school, schedule_apply(
+        school=school, data=data, allow_removals=allow_removals, actor=actor
+    )
 
 
 @transaction.atomic
 def schedule_apply(
-    *, school: School, data: ScheduleData, allow_removals: bool = False
+    *,
+    school: School,
+    data: ScheduleData,
+    allow_removals: bool = False,
+    actor: Person | None = None,
 ) -> SchedulePreview:
     """Make the school's current term hold exactly this schedule. Applying it twice changes
-    nothing. People are never deleted: a teacher missing from the file loses their meetings.
+    nothing. People are never deleted: a teacher missing from the file loses their meetings
+    and is deactivated when they hold no other role here and no place at another school
+    (`teachers_leaving`; audited as done by `actor`, None for the command line).
 
     Raises ScheduleRefused, changing nothing, when visits use what the file removes or when
     it removes more than REMOVAL_SHARE of the schedule and `allow_removals` is not given."""
@@ -136,13 +168,15 @@ def schedule_apply(
     refusal = schedule_refusal(preview=preview, allow_removals=allow_removals)
     if refusal:
         raise ScheduleRefused(refusal)
+    # Judged before anything is written, as the preview was: removing slots removes meetings.
+    leaving = teachers_leaving(school, data)
     if term is None:
         term = Term.objects.create(school=school, name=data.term_name or "Current term")
     elif data.term_name and term.name != data.term_name:
         term.name = data.term_name
         term.save(update_fields=["name"])
     slots = _slots_sync(term, data)
-    teachers = _teachers_sync(school, data)
+    teachers = _teachers_sync(school, data, leaving=leaving, actor=actor)
     sections = _sections_sync(term, data)
     _meetings_sync(term, data, slots=slots, teachers=teachers, sections=sections)
     return preview
@@ -192,7 +226,9 @@ def _slots_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Slot]:
     return stored
 
 
-def _teachers_sync(school: School, data: ScheduleData) -> dict[str, Person]:
+def _teachers_sync(
+    school: School, data: ScheduleData, *, leaving: TeachersLeaving, actor: Person | None
+) -> dict[str, Person]:
     stored = {
         s.value: s.person for s in SourceId.objects.filter(school=school).select_related("person")
     }
@@ -214,6 +250,20 @@ def _teachers_sync(school: School, data: ScheduleData) -> dict[str, Person]:
     Membership.objects.bulk_create(
         Membership(person_id=pk, school=school, role=Role.TEACHER) for pk in teaching - already
     )
+    # Their accounts stay, with everything they authored; they can no longer sign in.
+    by = str(actor) if actor else "The command-line import"
+    for person in leaving.deactivate:
+        person.is_active = False
+        audit_record(
+            district=school.district,
+            school=school,
+            actor=actor,
+            subject=person,
+            action="person_deactivated",
+            summary=f"{by} deactivated {person} ({person.email}) at {school}: no longer in "
+            f"the imported schedule ({data.source}).",
+        )
+    Person.objects.bulk_update(leaving.deactivate, ["is_active"])
     return stored
 
 
@@ -249,11 +299,16 @@ def _sections_sync(term: Term, data: ScheduleData) -> dict[tuple[str, str], Sect
             section = Section(term=term, code=record.code, course=record.course)
             stored[key] = section
             new.append(section)
-        elif (section.subject, section.grade) != (record.subject, record.grade):
+        elif (section.subject, section.grade, section.source_id) != (
+            record.subject,
+            record.grade,
+            record.source_id,
+        ):
             changed.append(section)
         section.subject, section.grade = record.subject, record.grade
+        section.source_id = record.source_id
     Section.objects.bulk_create(new)
-    Section.objects.bulk_update(changed, ["subject", "grade"])
+    Section.objects.bulk_update(changed, ["subject", "grade", "source_id"])
     return stored
 
 
@@ -311,9 +366,19 @@ def import_start(
     return schedule_import
 
 
-def import_apply_start(*, schedule_import: ScheduleImport, removals_confirmed: bool) -> str:
-    """Queue a previewed import to be applied; the reason it cannot be, or ""."""
+def import_apply_start(
+    *,
+    schedule_import: ScheduleImport,
+    removals_confirmed: bool,
+    send_invitations: bool = True,
+    actor: Person | None = None,
+) -> str:
+    """Queue a previewed import to be applied (`actor` pressed "Apply"); the reason it cannot
+    be, or "". Without `send_invitations` the new people get no invitation (the People page
+    sends them later)."""
     preview = SchedulePreview.from_dict(schedule_import.preview)
+    if not send_invitations:  # the preview kept with the import is what the worker reads
+        preview.invitations = 0
     refusal = schedule_refusal(preview=preview, allow_removals=removals_confirmed)
     if refusal:
         return refusal[0].upper() + refusal[1:] + "."
@@ -325,6 +390,8 @@ def import_apply_start(*, schedule_import: ScheduleImport, removals_confirmed: b
         progress=0,
         attempt=attempt,
         removals_confirmed=removals_confirmed,
+        applied_by=actor,
+        preview=preview.as_dict(),
         updated_at=timezone.now(),
     )
     if updated:
@@ -369,6 +436,8 @@ def import_file_read(
             org=schedule_import.org,
             on_progress=on_progress,
             display_name=schedule_import.original_name,
+            # A delta export is merged onto what the school stores now.
+            stored=lambda: schedule_data_stored(schedule_import.school),
         )
     bell = schedule_import.bell_file
     with schedule_import.file.open("rb") as upload:
@@ -408,12 +477,14 @@ def _progress_saver(pk: int, attempt: int, start: int, end: int) -> Callable[[in
     return save
 
 
-def _fail(pk: int, attempt: int, problems: list[Problem]) -> None:
+def _fail(pk: int, attempt: int, problems: list[Problem], *, in_file: bool = False) -> None:
+    """Fail the import with its problems; `in_file` when the file itself is at fault, so that
+    reading it again would only say the same (the page then offers no "Try again")."""
     _save(
         pk,
         attempt,
         status=ImportStatus.FAILED,
-        problems=[p.as_dict() for p in problems],
+        problems=[p.as_dict() | {"in_file": in_file} for p in problems],
         progress=100,
     )
 
@@ -440,7 +511,7 @@ def import_read_attempt(*, import_id: int, attempt: int) -> None:
         data = import_file_read(schedule_import, _progress_saver(import_id, attempt, 0, 90))
         preview = schedule_preview(school=schedule_import.school, data=data)
     except ScheduleFileError as error:
-        _fail(import_id, attempt, error.problems)
+        _fail(import_id, attempt, error.problems, in_file=True)
         return
     except Exception as error:  # any failure must reach the page
         _unexpected(schedule_import, attempt, error)
@@ -451,7 +522,9 @@ def import_read_attempt(*, import_id: int, attempt: int) -> None:
 def import_apply_attempt(*, import_id: int, attempt: int) -> None:
     """Apply an import the coach confirmed (`import_apply_start`), or fail it with the
     reason. Does nothing when this attempt is no longer the current one."""
-    schedule_import = ScheduleImport.objects.select_related("school").get(pk=import_id)
+    schedule_import = ScheduleImport.objects.select_related("school", "applied_by").get(
+        pk=import_id
+    )
     if schedule_import.attempt != attempt or schedule_import.status != ImportStatus.APPLYING:
         return
     _save(import_id, attempt, progress=0)
@@ -461,11 +534,15 @@ def import_apply_attempt(*, import_id: int, attempt: int) -> None:
             # Lock the row: a retry cannot start while this attempt writes the schedule.
             if not _current(import_id, attempt).select_for_update().exists():
                 return
+            known = _people_with_source_ids(schedule_import.school)
             applied = schedule_apply(
                 school=schedule_import.school,
                 data=data,
                 allow_removals=schedule_import.removals_confirmed,
+                actor=schedule_import.applied_by,
             )
+            if SchedulePreview.from_dict(schedule_import.preview).invitations:
+                applied.invitations = _newcomers_invite(schedule_import, known)
             _save(
                 import_id,
                 attempt,
@@ -480,6 +557,27 @@ def import_apply_attempt(*, import_id: int, attempt: int) -> None:
         _fail(import_id, attempt, [Problem(schedule_import.original_name, refused.reason)])
     except Exception as error:  # any failure must reach the page
         _unexpected(schedule_import, attempt, error)
+
+
+def _people_with_source_ids(school: School) -> set[int]:
+    return set(SourceId.objects.filter(school=school).values_list("person_id", flat=True))
+
+
+def _newcomers_invite(schedule_import: ScheduleImport, known: set[int]) -> int:
+    """Invite the people an import just created (those not in `known`) who have an email
+    address; how many."""
+    school = schedule_import.school
+    newcomers = Person.objects.filter(source_ids__school=school).exclude(pk__in=known)
+    invited = 0
+    for person in newcomers.exclude(email="").order_by("pk"):
+        try:
+            person_invite(
+                school=school, person=person, actor=None, source=schedule_import.original_name
+            )
+        except InvitationRefused:
+            continue  # an invitation is never worth failing the schedule for
+        invited += 1
+    return invited
 
 
 # People and roles at a school (the People page). Every change is written to the audit log.
@@ -519,9 +617,11 @@ def person_add(
     email: str,
     roles: set[str],
     may_grant_district_leader: bool,
+    invite: bool = False,
 ) -> Person:
-    """A new person at the school with these roles. They cannot sign in yet: their password
-    is unusable until the invitation step (a later part of issue 10) lets them set one."""
+    """A new person at the school with these roles, and with `invite` an invitation email
+    (`person_invite`). Their password is unusable until the invitation's page (or "Forgot
+    your password?") lets them set one."""
     if Role.DISTRICT_LEADER in roles and not may_grant_district_leader:
         raise PeopleChangeRefused("Only a district leader can make someone a district leader.")
     person = Person(
@@ -543,6 +643,8 @@ def person_add(
         action="person_added",
         summary=f"{actor} added {person} ({email}) at {school} as {_roles_text(roles)}.",
     )
+    if invite:
+        person_invite(school=school, person=person, actor=actor)
     return person
 
 
@@ -625,6 +727,156 @@ def person_active_set(
     return True
 
 
+# Invitations: someone added on the People page or new in an applied import gets an email
+# with a link to set their password (schools/invitations.py is the page behind it). Nobody
+# signs themselves up (opendoors.adapters), so this is how people come in.
+
+# A principal pressing "Send again" twice sends one email: the second waits this long.
+INVITATION_RESEND_AFTER = timedelta(minutes=10)
+
+
+class InvitationRefused(Exception):
+    """No invitation was sent; `reason` says why, in a sentence for the page."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def can_be_invited(person: Person) -> bool:
+    """Someone an invitation can reach and who needs one: active, not erased, with an email
+    address, and never signed in (who has signed in uses "Forgot your password?")."""
+    return (
+        person.is_active
+        and person.erased_at is None
+        and bool(person.email)
+        and person.last_login is None
+    )
+
+
+def people_to_invite(*, school: School) -> QuerySet[Person]:
+    """The school's people who were never invited and could be: "Invite everyone not
+    invited yet" sends to them, and the People page counts them."""
+    return (
+        Person.objects.filter(
+            memberships__school=school,
+            is_active=True,
+            erased_at__isnull=True,
+            last_login__isnull=True,
+            invited_at__isnull=True,
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def _invitation_refusal(person: Person) -> str:
+    if not person.email:
+        return f"{person} has no email address, so no invitation can reach them."
+    if not person.is_active or person.erased_at is not None:
+        return f"{person} is deactivated: reactivate them before inviting them."
+    return (
+        f"{person} has already signed in: if they forgot their password, they use "
+        "“Forgot your password?” on the sign-in page."
+    )
+
+
+@transaction.atomic
+def person_invite(
+    *, school: School, person: Person, actor: Person | None, source: str = ""
+) -> datetime:
+    """Queue an invitation email to the person (the task worker sends it, `invitation_send`)
+    and note when (`Person.invited_at`); an audit entry names who sent it, or the import
+    (`source`) that brought the person. Returns when it was sent.
+
+    Raises InvitationRefused, sending nothing, when the person cannot be invited or was
+    invited less than INVITATION_RESEND_AFTER ago (an update that only matches an older
+    invitation, so two clicks at once send one email)."""
+    if not can_be_invited(person):
+        raise InvitationRefused(_invitation_refusal(person))
+    now = timezone.now()
+    sent = (
+        Person.objects.filter(pk=person.pk)
+        .filter(Q(invited_at__isnull=True) | Q(invited_at__lte=now - INVITATION_RESEND_AFTER))
+        .update(invited_at=now)
+    )
+    if not sent:
+        person.refresh_from_db(fields=["invited_at"])
+        assert person.invited_at is not None  # only a recent invitation stops the update
+        again = person.invited_at + INVITATION_RESEND_AFTER
+        local = timezone.localtime(again, ZoneInfo(school.time_zone))
+        minutes = int(INVITATION_RESEND_AFTER.total_seconds() // 60)
+        raise InvitationRefused(
+            f"{person} was invited less than {minutes} minutes ago: you can send it again "
+            f"from {local:%H:%M}."
+        )
+    person.invited_at = now
+    who = str(actor) if actor else f"The schedule import “{source}”"
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        subject=person,
+        action="invitation_sent",
+        summary=f"{who} sent {person} ({person.email}) an invitation to {school}.",
+    )
+    enqueue("schools.tasks.invitation_send", person.pk, school.pk)
+    return now
+
+
+def people_invite_all(*, school: School, actor: Person) -> int:
+    """Invite everyone at the school not invited yet (`people_to_invite`); how many. Each
+    invitation is its own transaction and audit entry, like one sent by hand."""
+    invited = 0
+    for person in people_to_invite(school=school):
+        try:
+            person_invite(school=school, person=person, actor=actor)
+        except InvitationRefused:
+            continue  # invited or signed in meanwhile: nothing to send
+        invited += 1
+    return invited
+
+
+def single_sign_on_names() -> list[str]:
+    """The names of the district's single sign-on providers (settings.oidc_providers)."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return [str(app.get("name") or app["provider_id"]) for app in apps]
+
+
+def invitation_link(person: Person) -> str:
+    """The address of the person's invitation page. Django's password-reset token: it expires
+    after PASSWORD_RESET_TIMEOUT and once the person sets a password or signs in (it hashes
+    both), so a link forwarded later opens nothing."""
+    uidb64 = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return settings.OPENDOORS_SITE_URL + reverse("invitation", args=[uidb64, token])
+
+
+def invitation_send(*, person_id: int, school_id: int) -> bool:
+    """Email the invitation the task worker was given; whether it was sent. Checked again
+    when it runs: someone deactivated, erased or signed in meanwhile gets nothing."""
+    person = Person.objects.filter(pk=person_id).first()
+    school = School.objects.filter(pk=school_id).first()
+    if person is None or school is None or not can_be_invited(person):
+        return False
+    context = {
+        "person": person,
+        "school": school,
+        "link": invitation_link(person),
+        "sign_in": settings.OPENDOORS_SITE_URL + reverse("account_login"),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+        "single_sign_on": single_sign_on_names(),
+    }
+    subject = render_to_string("schools/email/invitation_subject.txt", context)
+    message = EmailMessage(
+        # A school name with a newline would be a header injection: Django refuses to send it.
+        subject=" ".join(subject.split()),
+        body=render_to_string("schools/email/invitation.txt", context),
+        to=[person.email],
+    )
+    return bool(message.send())
+
+
 # A district's first run, its settings and its schools (issue 10): its leaders' pages and
 # `opendoors setup-district`. Every change writes an audit entry.
 
@@ -635,6 +887,7 @@ DISTRICT_SETTING_LABELS = {
     "default_max_coverages_per_week": "new schools' coverages per teacher per week",
     "default_max_coverages_per_month": "new schools' coverages per teacher per month",
     "evidence_identifiable_years": "the years evidence stays identifiable",
+    "strategy": "the district's strategy",
 }
 
 
@@ -734,11 +987,13 @@ def district_settings_change(
         setattr(district, field, value)
         label = DISTRICT_SETTING_LABELS[field]
         changed.append(label)
+        # The strategy is paragraphs: the log says it changed, not from what to what.
+        summary = f"from {before} to {value}" if field != "strategy" else "(new text)"
         audit_record(
             district=district,
             actor=actor,
             action="district_setting_changed",
-            summary=f"{actor} changed {label} from {before} to {value}.",
+            summary=f"{actor} changed {label} {summary}.",
         )
     if changed:
         district.save(update_fields=[f for f in values if f in DISTRICT_SETTING_LABELS])
@@ -794,3 +1049,155 @@ def school_archived_set(*, school: School, actor: Person, archived: bool) -> boo
         summary=f"{actor} {'archived' if archived else 'brought back'} {school}.",
     )
     return True
+
+
+# The district's credit rules and the designations its state requires (issue 10; the hours
+# ledger of issue 11 reads them). Every change writes an audit entry.
+
+CREDIT_SETTING_LABELS = {
+    "credit_unit": "the credit unit",
+    "clock_hours_per_credit": "the clock hours per credit",
+    "credit_rounding": "the credit rounding",
+    "self_reported_needs_approval": "the approval of self-reported learning",
+}
+
+
+def _setting_words(field: str, value: Any) -> str:
+    if field == "credit_unit":
+        return CreditUnit(value).label
+    if field == "credit_rounding":
+        return CreditRounding(value).label
+    if field == "self_reported_needs_approval":
+        return "required" if value else "not required"
+    return f"{Decimal(value).normalize():f}"
+
+
+@transaction.atomic
+def district_credits_change(
+    *, district: District, actor: Person, values: dict[str, Any]
+) -> list[str]:
+    """Save the district's credit unit, conversion and rounding; one audit entry per setting
+    changed (from → to). The labels of what changed, in order."""
+    changed: list[str] = []
+    for field, label in CREDIT_SETTING_LABELS.items():
+        # A setting left out of `values` stays as it is.
+        before = getattr(district, field)
+        value = values.get(field, before)
+        if before == value:
+            continue
+        setattr(district, field, value)
+        changed.append(label)
+        audit_record(
+            district=district,
+            actor=actor,
+            action="district_setting_changed",
+            summary=f"{actor} changed {label} from {_setting_words(field, before)} to "
+            f"{_setting_words(field, value)}.",
+        )
+    if changed:
+        district.save(update_fields=list(CREDIT_SETTING_LABELS))
+    # Credits follow the rules; the approval setting changes no entry (it is read when
+    # entries are counted, growth.ledger.counted).
+    if set(changed) - {CREDIT_SETTING_LABELS["self_reported_needs_approval"]}:
+        ledger_recredit(district=district)
+    if CREDIT_SETTING_LABELS["self_reported_needs_approval"] in changed:
+        ledger_months_mark(districts=[district.pk])  # what counts changed in every month
+    return changed
+
+
+def _activities_text(activities: list[str]) -> str:
+    labels = [LearningActivity(a).label.lower() for a in activities]
+    return ", ".join(labels) or "no activity yet"
+
+
+def _designation_name_free(district: District, name: str, *, but: int | None = None) -> None:
+    taken = CreditDesignation.objects.filter(district=district, name__iexact=name)
+    if but is not None:
+        taken = taken.exclude(pk=but)
+    if taken.exists():
+        raise DistrictChangeRefused(
+            f"The district already has a designation called “{name}”: change that one, or "
+            "choose another name."
+        )
+
+
+def _activities_ordered(activities: list[str]) -> list[str]:
+    chosen = set(activities)
+    return [a for a in LearningActivity.values if a in chosen]
+
+
+@transaction.atomic
+def designation_add(
+    *, district: District, actor: Person, name: str, description: str, activities: list[str]
+) -> CreditDesignation:
+    """A designation the district's state requires on credits, and the activities carrying it."""
+    _designation_name_free(district, name)
+    designation = CreditDesignation.objects.create(
+        district=district,
+        name=name,
+        description=description,
+        activities=_activities_ordered(activities),
+    )
+    audit_record(
+        district=district,
+        actor=actor,
+        action="designation_added",
+        summary=f"{actor} added the designation “{name}”, carried by "
+        f"{_activities_text(designation.activities)}.",
+    )
+    ledger_recredit(district=district)
+    return designation
+
+
+@transaction.atomic
+def designation_change(
+    *,
+    designation: CreditDesignation,
+    actor: Person,
+    name: str,
+    description: str,
+    activities: list[str],
+) -> bool:
+    """Rename a designation, reword it or change the activities that carry it; whether
+    anything changed."""
+    activities = _activities_ordered(activities)
+    before = (designation.name, designation.description, designation.activities)
+    if before == (name, description, activities):
+        return False
+    _designation_name_free(designation.district, name, but=designation.pk)
+    changes = []
+    if name != designation.name:
+        changes.append(f"renamed it “{name}”")
+    if description != designation.description:
+        changes.append("changed its description")
+    if activities != designation.activities:
+        changes.append(
+            f"changed its activities from {_activities_text(designation.activities)} to "
+            f"{_activities_text(activities)}"
+        )
+    old_name = designation.name
+    designation.name, designation.description = name, description
+    designation.activities = activities
+    designation.save(update_fields=["name", "description", "activities"])
+    audit_record(
+        district=designation.district,
+        actor=actor,
+        action="designation_changed",
+        summary=f"{actor} changed the designation “{old_name}”: {'; '.join(changes)}.",
+    )
+    ledger_recredit(district=designation.district)
+    return True
+
+
+@transaction.atomic
+def designation_remove(*, designation: CreditDesignation, actor: Person) -> None:
+    """Remove a designation the state no longer requires."""
+    audit_record(
+        district=designation.district,
+        actor=actor,
+        action="designation_removed",
+        summary=f"{actor} removed the designation “{designation.name}” "
+        f"({_activities_text(designation.activities)}).",
+    )
+    designation.delete()
+    ledger_recredit(district=designation.district)

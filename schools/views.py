@@ -24,11 +24,15 @@ from .models import ImportStatus, Meeting, Role, School
 from .schedule_diff import SchedulePreview
 from .selectors import audit_entries, schedule_grid, school_people, teacher_week, term_current
 from .services import (
+    InvitationRefused,
     PeopleChangeRefused,
     import_apply_start,
     import_start,
+    people_invite_all,
+    people_to_invite,
     person_active_set,
     person_add,
+    person_invite,
     person_roles_set,
 )
 from .services import import_retry as import_retry_start
@@ -148,6 +152,8 @@ def import_apply(request: AuthenticatedRequest, slug: str, import_id: int) -> Ht
         refusal = import_apply_start(
             schedule_import=schedule_import,
             removals_confirmed=form.cleaned_data["confirm_removals"],
+            send_invitations=form.cleaned_data["send_invitations"],
+            actor=request.user,
         )
         if refusal:
             messages.error(request, f"Not applied: {refusal}")
@@ -172,7 +178,7 @@ def school_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("schools:settings", slug=school.slug)
-    context = {"school": school, "form": form}
+    context = {"school": school, "form": form, "leads": access.leads_school(request.user, school)}
     return render(request, "schools/settings.html", context, status=400 if form.errors else 200)
 
 
@@ -205,6 +211,9 @@ def _people_page(
         "filtered": any(filters.values()),
         "add_form": add_form,
         "me": request.user.pk,
+        # Only the district's leaders erase the personal data of someone who left.
+        "may_erase": may_grant,
+        "to_invite": people_to_invite(school=school).count(),
     }
     return render(request, "schools/people.html", context, status=status)
 
@@ -226,11 +235,14 @@ def people(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             email=form.cleaned_data["email"],
             roles=set(form.cleaned_data["roles"]),
             may_grant_district_leader=may_grant,
+            invite=form.cleaned_data["invite"],
         )
         messages.success(
             request,
-            f"{person} added. They cannot sign in yet: invitations come in a later update; "
-            "until then an administrator sets their password.",
+            f"{person} added and invited: {person.email} gets an email with a link to set a "
+            "password."
+            if person.invited_at
+            else f"{person} added. They can sign in once you send them an invitation.",
         )
         return redirect("schools:people", slug=school.slug)
     status = 400 if form.errors else 200
@@ -308,6 +320,41 @@ def person_deactivate(request: AuthenticatedRequest, slug: str, person_id: int) 
 @login_required
 def person_reactivate(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
     return _active_set(request, slug, person_id, active=True)
+
+
+@require_POST
+@login_required
+def person_invitation(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
+    """Send (or send again) one person's invitation. htmx gets the person's invitation cell
+    back with the outcome in it; a plain POST goes back to the page with a message."""
+    school, person = access.member_for_people_manager(request.user, slug, person_id)
+    try:
+        person_invite(school=school, person=person, actor=request.user)
+    except InvitationRefused as refused:
+        note, sent = refused.reason, False
+    else:
+        note, sent = f"Invitation sent to {person.email}.", True
+    if request.htmx:
+        context = {"school": school, "person": person, "note": note, "sent": sent}
+        return render(request, "schools/_invitation.html", context)
+    (messages.success if sent else messages.error)(request, note)
+    return redirect("schools:people", slug=school.slug)
+
+
+@require_POST
+@login_required
+def people_invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    school = access.school_for_people_manager(request.user, slug)
+    invited = people_invite_all(school=school, actor=request.user)
+    if invited:
+        messages.success(
+            request,
+            f"Invitations sent to {invited} {'person' if invited == 1 else 'people'}: each gets "
+            "an email with a link to set a password.",
+        )
+    else:
+        messages.info(request, "Everyone who can be invited already was.")
+    return redirect("schools:people", slug=school.slug)
 
 
 @require_GET

@@ -22,6 +22,7 @@ FIELDS = [
     "notes_order", "confirm_removals", "confirm_removal", "org", "remove_data_file",
     "cover_staff", "informed_by", "initiative", "theory_of_action", "instructional_goal",
     "expectations", "focus", "visit_minutes", "grouping", "stage", "others",
+    "description", "goal", "strategy", "improvement_goal",
 ]  # fmt: skip
 JUNK = ["", "abc", "-1", "99999999999999999999", "\x00", "é" * 3000]
 HUGE = "99999999999999999999"

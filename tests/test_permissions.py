@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from schools.models import ImportKind, ScheduleImport
+from schools.models import CreditDesignation, ImportKind, ImprovementGoal, ScheduleImport
 from visits.models import Proposal
 
 PERSONAS = (
@@ -71,6 +71,11 @@ VISIT = {"visit_id": "VISIT"}
 PROPOSAL = {"proposal_id": "PROPOSAL"}
 DISTRICT = {"slug": "riverbend"}
 DISTRICT_SCHOOL = {"slug": "riverbend", "school_id": "SCHOOL"}
+DESIGNATION = {"slug": "riverbend", "designation_id": "DESIGNATION"}
+ARTIFACT = {"artifact_id": "ARTIFACT"}
+SHARE = {"share_id": "SHARE"}
+LINK = {"token": "LINK"}
+CREDENTIAL = {"credential_id": "CREDENTIAL", "kind": "jwt"}
 
 
 def MANAGERS_ONLY(status: int, **extra) -> Row:
@@ -81,6 +86,7 @@ def MANAGERS_ONLY(status: int, **extra) -> Row:
 
 
 PERSON = {"slug": "lincoln", "person_id": "TEACHER"}
+GOAL = {"slug": "lincoln", "goal_id": "GOAL"}
 
 
 def PEOPLE_MANAGERS(status: int, **extra) -> Row:
@@ -123,6 +129,47 @@ def FACILITATORS(status: int, **but) -> Row:
 def OBSERVERS(status: int, **but) -> Row:
     """The visit's observers; the host and the facilitator are refused; nobody else sees it."""
     return PARTICIPANTS(status, **{"teacher": 403, "coach": 403, **but})
+
+
+TEAM = {"team_id": "TEAM"}
+TEAM_MEETING = {"meeting_id": "TEAM_MEETING"}
+
+
+def TEAM_MEMBERS(status: int, **but) -> Row:
+    """The fixture's team (`teacher` facilitates, `colleague` is on it) and the school's
+    principals and coaches; nobody else learns it exists."""
+    return PARTICIPANTS(status, principal=status, **but)
+
+
+def TEAM_LEADERS(status: int, **but) -> Row:
+    """The team's facilitator and the school's principals and coaches; a member is refused."""
+    return TEAM_MEMBERS(status, colleague=403, **but)
+
+
+PROTOCOL = {"protocol_id": "PROTOCOL"}
+SCHOOL_PROTOCOL = {"slug": "lincoln", "protocol_id": "PROTOCOL"}
+RUN = {"run_id": "RUN"}
+
+
+def PROTOCOL_WRITERS(status: int, **but) -> Row:
+    """The school's coaches, teacher leaders and principals; its other people are refused."""
+    return everyone(
+        403,
+        **{
+            "anonymous": LOGIN,
+            "coach": status,
+            "principal": status,
+            "vice": status,
+            "outsider": 404,
+            **but,
+        },
+    )
+
+
+def RUN_MEMBERS(status: int, **but) -> Row:
+    """The run's team only (`teacher` facilitates, `colleague` records): a principal or coach
+    off the team learns nothing of its steps or notes."""
+    return everyone(404, **{"anonymous": LOGIN, "teacher": status, "colleague": status, **but})
 
 
 def API(row: Row) -> Row:
@@ -168,6 +215,12 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": everyone(
         404, kwargs={"provider_id": "nowhere"}
     ),
+    # An invitation's page is public, by its token; a link that does not work (here: a token
+    # that is not one) answers a page saying so, to everyone, on GET and POST.
+    "accounts/invitation/<str:uidb64>/<str:token>/": (
+        everyone(200, kwargs={"uidb64": "MQ", "token": "not-a-token"}),
+        everyone(200, method="post", kwargs={"uidb64": "MQ", "token": "not-a-token"}),
+    ),
     # The master schedule: the school's staff and its district leaders see it.
     "schools/<slug:slug>/schedule/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
     "schools/<slug:slug>/schedule.csv": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
@@ -200,6 +253,22 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "schools/<slug:slug>/people/<id:person_id>/reactivate/": PEOPLE_MANAGERS(
         302, method="post", kwargs=PERSON
     ),
+    # Erasing personal data: the district's leaders (posted empty: back with a message); a
+    # principal, who manages the school's people, is refused.
+    "schools/<slug:slug>/people/<id:person_id>/erase/": everyone(
+        404,
+        anonymous=LOGIN,
+        principal=403,
+        vice=403,
+        district_leader=302,
+        method="post",
+        kwargs=PERSON,
+    ),
+    # Invitations: sent by the school's people managers only (then back to the page).
+    "schools/<slug:slug>/people/<id:person_id>/invitation/": PEOPLE_MANAGERS(
+        302, method="post", kwargs=PERSON
+    ),
+    "schools/<slug:slug>/people/invitations/": PEOPLE_MANAGERS(302, method="post", kwargs=SCHOOL),
     # The district's audit log: its leaders only.
     "district/<slug:slug>/audit/": everyone(
         404, anonymous=LOGIN, district_leader=200, kwargs={"slug": "riverbend"}
@@ -214,6 +283,19 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
         everyone(404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT),
         # Posted empty: the form's errors.
         everyone(404, anonymous=LOGIN, district_leader=400, method="post", kwargs=DISTRICT),
+    ),
+    # Its credit rules and designations, each posted on its own (posted empty: the errors).
+    "district/<slug:slug>/settings/credits/": everyone(
+        404, anonymous=LOGIN, district_leader=400, method="post", kwargs=DISTRICT
+    ),
+    "district/<slug:slug>/settings/designations/": everyone(
+        404, anonymous=LOGIN, district_leader=400, method="post", kwargs=DISTRICT
+    ),
+    "district/<slug:slug>/settings/designations/<id:designation_id>/": everyone(
+        404, anonymous=LOGIN, district_leader=400, method="post", kwargs=DESIGNATION
+    ),
+    "district/<slug:slug>/settings/designations/<id:designation_id>/remove/": everyone(
+        404, anonymous=LOGIN, district_leader=302, method="post", kwargs=DESIGNATION
     ),
     "district/<slug:slug>/schools/": (
         everyone(404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT),
@@ -233,6 +315,26 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "schools/<slug:slug>/cycles/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
     "schools/<slug:slug>/cycles/new/": everyone(
         403, anonymous=LOGIN, coach=200, principal=200, vice=200, outsider=404, kwargs=SCHOOL
+    ),
+    # Every cycle of the school, its plan, schedule and steps as counts: the school's
+    # principals and the district's leaders, whether or not they take part; nobody else (404).
+    "schools/<slug:slug>/cycles/all/": PEOPLE_MANAGERS(200, kwargs=SCHOOL),
+    "schools/<slug:slug>/cycles/all/<id:cycle_id>/": PEOPLE_MANAGERS(
+        200, kwargs={"slug": "lincoln", "cycle_id": "CYCLE"}
+    ),
+    # The school's improvement goals: its principals and the district's leaders (posted
+    # empty: the form's errors; an action posted empty: back with a message).
+    "schools/<slug:slug>/goals/": (
+        PEOPLE_MANAGERS(200, kwargs=SCHOOL),
+        PEOPLE_MANAGERS(400, method="post", kwargs=SCHOOL),
+    ),
+    "schools/<slug:slug>/goals/<id:goal_id>/": PEOPLE_MANAGERS(400, method="post", kwargs=GOAL),
+    "schools/<slug:slug>/goals/<id:goal_id>/action/": PEOPLE_MANAGERS(
+        302, method="post", kwargs=GOAL
+    ),
+    # The district's strategy with each school's goals and cycles: its leaders only.
+    "district/<slug:slug>/strategy/": everyone(
+        404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT
     ),
     "cycles/<id:cycle_id>/": PARTICIPANTS(200, kwargs=CYCLE),
     # The stage set by hand (or following the steps again): the facilitator's.
@@ -276,6 +378,9 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
         everyone(200, anonymous=LOGIN),
         everyone(400, anonymous=LOGIN, method="post"),
     ),
+    # My data: each signed-in person sees and downloads their own (opendoors/tests/test_my_data.py).
+    "account/data/": everyone(200, anonymous=LOGIN),
+    "account/data/download/": everyone(200, anonymous=LOGIN),
     "calendar/reset/": everyone(302, anonymous=LOGIN, method="post"),
     # A private feed needs no sign-in: its secret token is the key (a wrong one is 404).
     "calendar/<str:token>.ics": everyone(200, kwargs={"token": "FEED"}),
@@ -283,6 +388,12 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "visits/sw.js": everyone(200),
     "visits/<id:visit_id>/capture/": OBSERVERS(200, kwargs=VISIT),
     "visits/<id:visit_id>/debrief/": PARTICIPANTS(200, teacher=403, kwargs=VISIT),
+    # The debrief's protocol: the group's pages ask whether it started (not yet: 204); the
+    # cycle's facilitator starts it (the visit is ahead: back to the page, with a message).
+    "visits/<id:visit_id>/debrief/run/": (
+        PARTICIPANTS(204, teacher=403, kwargs=VISIT),
+        FACILITATORS(302, method="post", kwargs=VISIT),
+    ),
     "visits/<id:visit_id>/my-classroom/": everyone(404, anonymous=LOGIN, teacher=200, kwargs=VISIT),
     "cycles/<id:cycle_id>/goal/": PARTICIPANTS(200, kwargs=CYCLE),
     "follow-ups/<id:follow_up_id>/": everyone(
@@ -296,8 +407,219 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
         method="post",
         kwargs={"cycle_id": "CYCLE", "follow_up_id": "FOLLOW_UP"},
     ),
+    # Celebrations: one's own page; the school's shared ones for its people (posted empty:
+    # the form's errors). Only the person celebrated (`teacher`) chooses who sees a shout-out,
+    # and only the host shares a bright moment from their classroom.
+    "celebrations/": everyone(200, anonymous=LOGIN),
+    "schools/<slug:slug>/celebrations/": (
+        everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+        everyone(400, anonymous=LOGIN, outsider=404, method="post", kwargs=SCHOOL),
+    ),
+    "celebrations/<id:shout_out_id>/audience/": everyone(
+        404, anonymous=LOGIN, teacher=302, method="post", kwargs={"shout_out_id": "SHOUT_OUT"}
+    ),
+    "celebrations/bright-moments/<uuid:evidence_id>/share/": everyone(
+        404, anonymous=LOGIN, teacher=302, method="post", kwargs={"evidence_id": "BRIGHT"}
+    ),
+    # A transcript is always one's own (growth/tests/test_transcript.py); checking one is
+    # public: a link that is not one answers a page saying so, to everyone.
+    "hours/transcript/": everyone(200, anonymous=LOGIN),
+    "verify/transcript/<str:token>/": everyone(200, kwargs={"token": "not-a-transcript"}),
+    # Credentials (growth/tests/test_credentials.py): CREDENTIAL is the teacher's, for the
+    # round. Claiming is for the cycle's people (the teacher gets hers again); a credential and
+    # the whole record are one's own; the issuer's documents and the verify page are public
+    # (posted empty: the form's message); the district's leaders list and revoke.
+    "cycles/<id:cycle_id>/credential/": PARTICIPANTS(302, method="post", kwargs=CYCLE),
+    "credentials/<uuid:credential_id>/<str:kind>/": everyone(
+        404, anonymous=LOGIN, teacher=200, kwargs=CREDENTIAL
+    ),
+    "credentials/record/<str:kind>/": everyone(
+        404, anonymous=LOGIN, teacher=200, kwargs={"kind": "jwt"}
+    ),
+    "credentials/issuers/<slug:slug>/": everyone(200, kwargs=DISTRICT),
+    "credentials/issuers/<slug:slug>/jwks.json": everyone(200, kwargs=DISTRICT),
+    "credentials/issuers/<slug:slug>/keys/<str:thumbprint>/": everyone(
+        200, kwargs={**DISTRICT, "thumbprint": "THUMBPRINT"}
+    ),
+    "credentials/issuers/<slug:slug>/status/<id:number>/": everyone(
+        200, kwargs={**DISTRICT, "number": 1}
+    ),
+    "verify/credential/": (everyone(200), everyone(400, method="post")),
+    "district/<slug:slug>/credentials/": everyone(
+        404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT
+    ),
+    "district/<slug:slug>/credentials/<uuid:credential_id>/revoke/": everyone(
+        404,
+        anonymous=LOGIN,
+        district_leader=302,
+        method="post",
+        kwargs={**DISTRICT, "credential_id": "CREDENTIAL"},
+    ),
+    # The hours ledger. One's own hours (posted empty: the form's errors); learning one reported,
+    # the teacher's alone. Reported learning is reviewed by the school's facilitators and
+    # coaches and the district's leaders (a principal's role gives no access; nobody reviews
+    # their own). The district's export: its leaders only (posted: the CSV).
+    "hours/": (
+        everyone(200, anonymous=LOGIN),
+        everyone(400, anonymous=LOGIN, method="post"),
+    ),
+    "hours/<id:entry_id>/": (
+        everyone(404, anonymous=LOGIN, teacher=200, kwargs={"entry_id": "REPORTED"}),
+        everyone(404, anonymous=LOGIN, teacher=400, method="post", kwargs={"entry_id": "REPORTED"}),
+    ),
+    "schools/<slug:slug>/hours/approvals/": everyone(
+        403, anonymous=LOGIN, coach=200, district_leader=200, outsider=404, kwargs=SCHOOL
+    ),
+    "schools/<slug:slug>/hours/approvals/<id:entry_id>/": everyone(
+        403,
+        anonymous=LOGIN,
+        coach=400,
+        district_leader=400,
+        outsider=404,
+        method="post",
+        kwargs={"slug": "lincoln", "entry_id": "REPORTED"},
+    ),
+    "district/<slug:slug>/hours/": (
+        everyone(404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT),
+        everyone(404, anonymous=LOGIN, district_leader=200, method="post", kwargs=DISTRICT),
+    ),
+    # The district's library of plans: its schools' people read it (the outsider's own
+    # school is in the same district: its page shows the same library). The cycle's
+    # facilitator shares and copies; the plan's author (the coach) or a district leader
+    # takes it out.
+    "schools/<slug:slug>/library/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "cycles/<id:cycle_id>/share/": FACILITATORS(302, method="post", kwargs=CYCLE),
+    "cycles/<id:cycle_id>/library/<id:plan_id>/copy/": FACILITATORS(
+        302, method="post", kwargs={"cycle_id": "CYCLE", "plan_id": "PLAN"}
+    ),
+    "library/<id:plan_id>/remove/": everyone(
+        403,
+        anonymous=LOGIN,
+        outsider=403,
+        coach=302,
+        district_leader=302,
+        method="post",
+        kwargs={"plan_id": "PLAN"},
+    ),
     # School-wide patterns: aggregates over at least k classrooms, for the school's people.
     "schools/<slug:slug>/patterns/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    # The dashboards and their downloads (insights/dashboard.py): a school's for its principals
+    # and the district's leaders, the district's for its leaders; anyone else learns nothing.
+    "schools/<slug:slug>/dashboard/": PEOPLE_MANAGERS(200, kwargs=SCHOOL),
+    "schools/<slug:slug>/dashboard/report.csv": PEOPLE_MANAGERS(200, kwargs=SCHOOL),
+    "schools/<slug:slug>/dashboard/report.pdf": PEOPLE_MANAGERS(200, kwargs=SCHOOL),
+    "district/<slug:slug>/dashboard/": everyone(
+        404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT
+    ),
+    "district/<slug:slug>/dashboard/report.csv": everyone(
+        404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT
+    ),
+    "district/<slug:slug>/dashboard/report.pdf": everyone(
+        404, anonymous=LOGIN, district_leader=200, kwargs=DISTRICT
+    ),
+    # Teams: the school's people see its list; a team's page is for its members and the
+    # school's principals and coaches; its facilitator (`teacher`), principals and coaches
+    # change it. Forming one: principals, coaches and teacher leaders.
+    "schools/<slug:slug>/teams/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "schools/<slug:slug>/teams/new/": (
+        MANAGERS_ONLY(200, kwargs=SCHOOL),
+        MANAGERS_ONLY(400, method="post", kwargs=SCHOOL),  # posted empty: the form's errors
+    ),
+    "teams/<id:team_id>/": TEAM_MEMBERS(200, kwargs=TEAM),
+    "teams/<id:team_id>/edit/": TEAM_LEADERS(200, kwargs=TEAM),
+    "teams/<id:team_id>/meetings/new/": (
+        TEAM_LEADERS(200, kwargs=TEAM),
+        TEAM_LEADERS(400, method="post", kwargs=TEAM),  # posted empty: the form's errors
+    ),
+    "teams/<id:team_id>/parking-lot/": TEAM_MEMBERS(302, method="post", kwargs=TEAM),
+    "teams/<id:team_id>/parking-lot/<id:item_id>/done/": TEAM_LEADERS(
+        302, method="post", kwargs={"team_id": "TEAM", "item_id": "PARKED"}
+    ),
+    "meetings/<id:meeting_id>/": TEAM_MEMBERS(200, kwargs=TEAM_MEETING),
+    # An empty block is refused on the meeting's page (400), with what was typed.
+    "meetings/<id:meeting_id>/agenda/": TEAM_LEADERS(400, method="post", kwargs=TEAM_MEETING),
+    "meetings/<id:meeting_id>/agenda/<id:item_id>/": TEAM_LEADERS(
+        302, method="post", kwargs={"meeting_id": "TEAM_MEETING", "item_id": "AGENDA_ITEM"}
+    ),
+    "meetings/<id:meeting_id>/announcements/": TEAM_LEADERS(
+        400, method="post", kwargs=TEAM_MEETING
+    ),
+    "meetings/<id:meeting_id>/cancel/": TEAM_LEADERS(302, method="post", kwargs=TEAM_MEETING),
+    # A member sets their own goal at the team's meeting; the school's leaders see the
+    # meeting but are not in it.
+    "meetings/<id:meeting_id>/goal/": (
+        PARTICIPANTS(200, kwargs=TEAM_MEETING, vice=403, coach=403, principal=403),
+        PARTICIPANTS(400, method="post", kwargs=TEAM_MEETING, vice=403, coach=403, principal=403),
+    ),
+    # The protocol library: the school's people browse it and read each protocol; its
+    # coaches, teacher leaders and principals copy, write and edit (PROTOCOL is the coach's
+    # copy of the tuning protocol); only its author shares it to the district.
+    "schools/<slug:slug>/protocols/": everyone(200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL),
+    "schools/<slug:slug>/protocols/new/": (
+        PROTOCOL_WRITERS(200, kwargs=SCHOOL),
+        PROTOCOL_WRITERS(400, method="post", kwargs=SCHOOL),  # posted empty: the form's errors
+    ),
+    "schools/<slug:slug>/protocols/<id:protocol_id>/": everyone(
+        200, anonymous=LOGIN, outsider=404, kwargs=SCHOOL_PROTOCOL
+    ),
+    "schools/<slug:slug>/protocols/<id:protocol_id>/copy/": PROTOCOL_WRITERS(
+        302, method="post", kwargs=SCHOOL_PROTOCOL
+    ),
+    "protocols/<id:protocol_id>/edit/": (
+        PROTOCOL_WRITERS(200, kwargs=PROTOCOL),
+        PROTOCOL_WRITERS(400, method="post", kwargs=PROTOCOL),
+    ),
+    "protocols/<id:protocol_id>/steps/": PROTOCOL_WRITERS(400, method="post", kwargs=PROTOCOL),
+    "protocols/<id:protocol_id>/steps/<id:step_id>/": PROTOCOL_WRITERS(
+        400, method="post", kwargs={"protocol_id": "PROTOCOL", "step_id": "STEP"}
+    ),
+    "protocols/<id:protocol_id>/share/": PROTOCOL_WRITERS(
+        403, coach=302, method="post", kwargs=PROTOCOL
+    ),
+    # The live runner. RUN is a tuning protocol the team's facilitator (`teacher`) leads in
+    # another of its meetings, `colleague` recording. The team's members follow it; the
+    # school's principals and coaches off the team see only that it was held (its page, as a
+    # summary); posted empty, a facilitator's press or the recorder's notes go back to the run.
+    "meetings/<id:meeting_id>/run-protocol/": RUN_MEMBERS(
+        200, colleague=403, coach=403, principal=403, vice=403, kwargs=TEAM_MEETING
+    ),
+    "runs/<id:run_id>/": RUN_MEMBERS(200, coach=200, principal=200, vice=200, kwargs=RUN),
+    "runs/<id:run_id>/state/": RUN_MEMBERS(200, kwargs=RUN),
+    "runs/<id:run_id>/projector/": RUN_MEMBERS(200, kwargs=RUN),
+    "runs/<id:run_id>/move/": RUN_MEMBERS(302, colleague=403, method="post", kwargs=RUN),
+    "runs/<id:run_id>/notes/": RUN_MEMBERS(302, method="post", kwargs=RUN),
+    "runs/<id:run_id>/end/": RUN_MEMBERS(200, colleague=403, kwargs=RUN),
+    # The work under discussion (RUN has a CSV attached): the members download it; the
+    # recorder or a facilitator attaches another (posted empty: back to the run, a message).
+    "runs/<id:run_id>/attachment/": (
+        RUN_MEMBERS(200, kwargs=RUN),
+        RUN_MEMBERS(302, method="post", kwargs=RUN),
+    ),
+    # Artifacts: each person uploads their own (posted empty: the form's errors). ARTIFACT is
+    # the teacher's, attached to their pre-brief: the cycle's people download it, as they read
+    # the pre-brief; a principal by role does not. Only its owner deletes it.
+    "artifacts/new/": (
+        everyone(200, anonymous=LOGIN),
+        everyone(400, anonymous=LOGIN, method="post"),
+    ),
+    "artifacts/<id:artifact_id>/": PARTICIPANTS(200, kwargs=ARTIFACT),
+    "artifacts/<id:artifact_id>/delete/": everyone(
+        404, anonymous=LOGIN, teacher=302, method="post", kwargs=ARTIFACT
+    ),
+    # The portfolio: one's own, always (a principal sees their own, never a teacher's). SHARE
+    # is the teacher's, shared by name with the colleague; LINK is shared by a link, which
+    # needs no sign-in. Only the owner withdraws a share.
+    "portfolio/": everyone(200, anonymous=LOGIN),
+    "portfolio/shares/": everyone(400, anonymous=LOGIN, method="post"),
+    "portfolio/shares/<id:share_id>/withdraw/": everyone(
+        404, anonymous=LOGIN, teacher=302, method="post", kwargs=SHARE
+    ),
+    "portfolio/shared/<id:share_id>/": everyone(404, anonymous=LOGIN, colleague=200, kwargs=SHARE),
+    "portfolio/shared/<id:share_id>/artifacts/<id:artifact_id>/": everyone(
+        404, anonymous=LOGIN, colleague=200, kwargs={**SHARE, **ARTIFACT}
+    ),
+    "p/<str:token>/": everyone(200, kwargs=LINK),
+    "p/<str:token>/artifacts/<id:artifact_id>/": everyone(200, kwargs={**LINK, **ARTIFACT}),
     # The API: described openly, answering only to signed-in people with the pages' rules.
     "api/": everyone(404),
     "api/docs": everyone(200),
@@ -341,7 +663,25 @@ def _url(route: str, kwargs: dict, personas) -> str:
             "FEED": lambda: personas.feed.token,
             "FOLLOW_UP": lambda: personas.follow_up.pk,
             "PROPOSAL": lambda: personas.proposal.pk,
+            "PLAN": lambda: personas.plan.pk,
+            "SHOUT_OUT": lambda: personas.shout_out.pk,
+            "BRIGHT": lambda: personas.bright_moment.pk,
+            "TEAM": lambda: personas.team.pk,
+            "TEAM_MEETING": lambda: personas.team_meeting.pk,
+            "AGENDA_ITEM": lambda: personas.agenda_item.pk,
+            "PARKED": lambda: personas.parked.pk,
+            "PROTOCOL": lambda: personas.protocol.pk,
+            "STEP": lambda: personas.protocol.steps.first().pk,
+            "RUN": lambda: personas.protocol_run.pk,
             "SCHOOL": lambda: personas.school.pk,
+            "DESIGNATION": lambda: personas.designation.pk,
+            "ARTIFACT": lambda: personas.artifact.pk,
+            "SHARE": lambda: personas.share.pk,
+            "LINK": lambda: personas.link,
+            "REPORTED": lambda: personas.reported.pk,
+            "CREDENTIAL": lambda: personas.credential.credential_id,
+            "THUMBPRINT": lambda: personas.thumbprint,
+            "GOAL": lambda: personas.improvement_goal.pk,
         }.get(value, lambda v=value: v)()
         for key, value in kwargs.items()
     }
@@ -352,11 +692,12 @@ def _url(route: str, kwargs: dict, personas) -> str:
 
 
 @pytest.fixture
-def personas_with_import(personas, tmp_path):
+def personas_with_import(personas, tmp_path, settings):
     """The personas with an import, a round, a look-for, a visit and a calendar feed."""
     from django.core.files.base import ContentFile
 
     from growth.services import goal_set
+    from inquiry.services import plan_share
     from inquiry.tests.factories import make_round
     from visits.services import calendar_feed_for
 
@@ -373,6 +714,21 @@ def personas_with_import(personas, tmp_path):
         text="Ask students to explain to a partner first",
         try_by=personas.visit.date,
     ).follow_up
+    personas.team, personas.team_meeting, personas.agenda_item, personas.parked = make_team_world(
+        personas
+    )
+    personas.shout_out, personas.bright_moment = make_celebrations(personas)
+    personas.plan = plan_share(cycle=personas.cycle, kind="look_fors", author=personas.coach)
+    personas.protocol, personas.protocol_run = make_protocol_world(personas)
+    personas.designation = CreditDesignation.objects.create(
+        district=personas.school.district, name="Equity hours", activities=["debrief"]
+    )
+    personas.reported = make_reported_learning(personas)
+    personas.improvement_goal = ImprovementGoal.objects.create(
+        school=personas.school, title="Every student explains their thinking"
+    )
+    personas.artifact, personas.share, personas.link = make_portfolio_world(personas)
+    personas.credential, personas.thumbprint = make_credential(personas, settings)
     personas.schedule_import = ScheduleImport.objects.create(
         school=personas.school,
         kind=ImportKind.SCHEDULE_CSV,
@@ -380,6 +736,116 @@ def personas_with_import(personas, tmp_path):
         original_name="schedule.csv",
     )
     return personas
+
+
+def make_credential(personas, settings):
+    """The site's signing key, the teacher's credential for the round, and the key's
+    thumbprint (its public address ends with it)."""
+    from growth.credentials import credential_issue, key_thumbprint, signing_key
+    from growth.tests.test_credentials import TEST_KEY
+
+    settings.OPENDOORS_CREDENTIALS_KEY = TEST_KEY
+    key = signing_key()
+    assert key is not None
+    return credential_issue(person=personas.teacher, cycle=personas.cycle), key_thumbprint(key)
+
+
+def make_reported_learning(personas):
+    """Professional reading the teacher reported, waiting for review."""
+    from datetime import date
+
+    from growth.services import Learning, learning_report
+
+    learning = Learning(
+        date=date(2026, 1, 5), activity="reading", minutes=30, title="A book", reflection=""
+    )
+    return learning_report(person=personas.teacher, school=personas.school, learning=learning)
+
+
+def make_portfolio_world(personas):
+    """The teacher's artifact attached to their pre-brief in the round, their portfolio shared
+    by name with the colleague, and a link to it (its token)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from growth.artifacts import Attachment, artifact_upload
+    from growth.portfolio import portfolio_share_create
+    from inquiry.models import PreBrief
+
+    pre_brief = PreBrief.objects.create(cycle=personas.cycle, host=personas.teacher)
+    artifact = artifact_upload(
+        owner=personas.teacher,
+        upload=SimpleUploadedFile("seating.txt", b"Seating chart"),
+        title="Seating chart",
+        attachment=Attachment(pre_brief=pre_brief),
+    )
+    sections = ["goals", "artifacts"]
+    named = portfolio_share_create(
+        owner=personas.teacher, sections=sections, colleague=personas.colleague
+    )
+    link = portfolio_share_create(owner=personas.teacher, sections=sections, days=7)
+    return artifact, named.share, link.token
+
+
+def make_celebrations(personas):
+    """A shout-out to the teacher from the colleague, and a bright moment the colleague wrote
+    in the teacher's classroom."""
+    import uuid
+
+    from django.utils import timezone
+
+    from growth.models import ShoutOut
+    from visits.models import Evidence
+
+    shout_out = ShoutOut.objects.create(
+        school=personas.school, author=personas.colleague, celebrated=personas.teacher, text="!"
+    )
+    moment = Evidence.objects.create(
+        id=uuid.uuid4(),
+        classroom=personas.visit.classrooms.get(),
+        author=personas.colleague,
+        kind="bright_moment",
+        text="Students argued with evidence",
+        recorded_at=timezone.now(),
+        fingerprint="x",
+    )
+    return shout_out, moment
+
+
+def make_team_world(personas):
+    """A team (the teacher facilitates, the colleague is on it), one meeting with one block
+    on its agenda, and a parking-lot item."""
+    from teams.models import AgendaItem, ParkingLotItem
+    from teams.tests.factories import make_team, make_team_meeting
+
+    team = make_team(
+        personas.school, "Grade 7", members=[personas.colleague], facilitators=[personas.teacher]
+    )
+    meeting = make_team_meeting(team, personas.visit.date)
+    item = AgendaItem.objects.create(meeting=meeting, kind="debrief", minutes=10, title="Debrief")
+    parked = ParkingLotItem.objects.create(team=team, text="Homework policy")
+    return team, meeting, item, parked
+
+
+def make_protocol_world(personas):
+    """The coach's copy of the tuning protocol, and a tuning protocol the team's facilitator
+    runs in an earlier meeting of the team, the colleague recording."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+
+    from teams.models import Protocol
+    from teams.protocol_services import protocol_copy
+    from teams.tests.factories import make_protocol_run, make_team_meeting
+
+    tuning = Protocol.objects.get(library_key="tuning")
+    own = protocol_copy(protocol=tuning, school=personas.school, by=personas.coach)
+    # A meeting held two weeks before the round's visit: a protocol runs on its day or after.
+    meeting = make_team_meeting(personas.team, personas.visit.date - timedelta(weeks=2))
+    run = make_protocol_run(meeting, by=personas.teacher, recorder=personas.colleague)
+    run.attachment = ContentFile(b"student,claim\nA,yes\n", name="work.csv")
+    run.attachment_name = "work.csv"
+    run.save()
+    return own, run
 
 
 CASES = [

@@ -11,6 +11,7 @@ Times come from the bell schedule, in the school's time zone, with a VTIMEZONE;
 a school without a bell schedule gets all-day events named with the period.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from icalendar import Calendar, Event
 
 from inquiry.structures import classroom_label
 from schools.models import Person, Slot
+from teams.models import MeetingStatus, TeamMeeting
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
@@ -135,6 +137,34 @@ def visit_event(
     return event
 
 
+def team_meeting_event(meeting: TeamMeeting, *, base_url: str = "") -> Event:
+    """A team's meeting as its members' calendars show it: the team and where to read the
+    agenda after sign-in; nothing of what the team discusses."""
+    slot = meeting.slot
+    summary = f"Team meeting: {one_line(meeting.team.name)}"
+    link = reverse("teams:meeting", kwargs={"meeting_id": meeting.pk})
+    event = Event()
+    event.add("uid", f"team-meeting-{meeting.pk}@opendoors")
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    # Cancelling is the one change a meeting's event has: calendars need a higher sequence.
+    event.add("sequence", 1 if cancelled else 0)
+    event.add("dtstamp", meeting.created_at)
+    if slot.starts_at and slot.ends_at:
+        zone = ZoneInfo(meeting.team.school.time_zone)
+        event.add("summary", summary)
+        event.add("dtstart", datetime.combine(meeting.date, slot.starts_at, tzinfo=zone))
+        event.add("dtend", datetime.combine(meeting.date, slot.ends_at, tzinfo=zone))
+    else:
+        event.add("summary", f"{summary} (period {one_line(slot.period.label)})")
+        event.add("dtstart", meeting.date)
+        event.add("dtend", meeting.date + timedelta(days=1))
+    event.add("description", f"The agenda after sign-in: {base_url}{link}")
+    event.add("location", meeting.team.school.name)
+    if cancelled:
+        event.add("status", "CANCELLED")
+    return event
+
+
 def _covers_only(visits: list[Visit], person: Person | None) -> bool:
     pk = getattr(person, "pk", None)
     return bool(visits) and all(v.part_of(pk) == "covering" for v in visits)
@@ -147,6 +177,7 @@ def calendar_bytes(
     person: Person | None = None,
     base_url: str = "",
     released: bool = False,
+    meetings: Sequence[TeamMeeting] = (),
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
@@ -158,6 +189,8 @@ def calendar_bytes(
         calendar.add_component(
             visit_event(visit, person=person, base_url=base_url, released=released)
         )
+    for meeting in meetings:
+        calendar.add_component(team_meeting_event(meeting, base_url=base_url))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -21,9 +21,11 @@ from typing import Literal
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
 from inquiry.models import LookFor
+from insights.services import rollups_bump
 from schools.models import Person
 
 from .models import (
@@ -258,6 +260,9 @@ def evidence_record(*, visit: Visit, author: Person, entries: list[Entry]) -> li
             outcomes.append(Outcome(entry.id, "refused", problem))
         else:
             outcomes.append(_store(entry, author, rooms[entry.classroom]))
+    # The patterns page recounts these classrooms at its next read (insights.ClassroomRollup).
+    stored = {o.server.classroom_id for o in outcomes if o.status == "stored" and o.server}
+    rollups_bump(classrooms=[(room, visit.cycle_id) for room in stored])
     return outcomes
 
 
@@ -266,13 +271,39 @@ def evidence_reads_log(*, reader: Person, classrooms, where: str) -> None:
     their own entries: entries are listed per classroom, so a read of a classroom with anyone
     else's entries is logged.)"""
     rooms = [room for room in classrooms if room.host_id != reader.pk]
+    # Whether each classroom holds someone else's entry, not which: one row found is enough,
+    # however many thousands the classroom holds.
+    others = Evidence.objects.filter(classroom=OuterRef("pk")).exclude(author=reader)
     read = set(
-        Evidence.objects.filter(classroom__in=rooms)
-        .exclude(author=reader)
-        .values_list("classroom_id", flat=True)
+        VisitClassroom.including_removed.filter(pk__in=[room.pk for room in rooms])
+        .filter(Exists(others))
+        .values_list("pk", flat=True)
     )
     EvidenceRead.objects.bulk_create(
         EvidenceRead(classroom=room, reader=reader, where=where)
         for room in rooms
         if room.pk in read
     )
+
+
+# Retention (schools.retention) replaces the authors of old entries by placeholders. It writes
+# evidence, so it does so here, beside the only other code that writes it.
+
+
+def evidence_authors_in(*, visit_ids: list[int]) -> set[int]:
+    """Everyone who authored an entry in these visits (removed classrooms included)."""
+    return set(
+        Evidence.objects.filter(classroom__visit_id__in=visit_ids)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+
+
+def evidence_authors_replace(*, visit_ids: list[int], people: dict[int, int]) -> int:
+    """Give the entries of these visits the authors `people` maps their authors to, in one
+    update; how many entries changed."""
+    if not people:
+        return 0
+    return Evidence.objects.filter(
+        classroom__visit_id__in=visit_ids, author_id__in=people.keys()
+    ).update(author_id=Case(*(When(author_id=old, then=Value(new)) for old, new in people.items())))

@@ -184,7 +184,9 @@ class ProposeForm(forms.Form):
 
 
 class DebriefForm(forms.ModelForm):
-    """Notes for each step of the structure's protocol, the takeaways and one next step."""
+    """Notes for each step of the protocol the group runs (once a facilitator has started it:
+    `steps` are the run's), the takeaways and one next step. Saved by
+    `services.debrief_save`, the notes as the run's StepNote rows."""
 
     class Meta:
         model = Debrief
@@ -195,24 +197,52 @@ class DebriefForm(forms.ModelForm):
             "team_next_step": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, steps, **kwargs):
+    def __init__(self, *args, steps: list[dict], notes: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.steps = steps
-        notes = self.instance.step_notes if self.instance.pk else {}
         for i, step in enumerate(steps):
             self.fields[f"step_{i}"] = forms.CharField(
                 required=False,
                 max_length=5000,
-                label=f"Notes: {step.name}",
-                initial=notes.get(step.name, ""),
+                label=f"Notes: {step['title']}",
+                initial=notes.get(i, ""),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
     def step_fields(self):
         return [self[f"step_{i}"] for i in range(len(self.steps))]
 
-    def save(self, commit=True):
-        self.instance.step_notes = {
-            step.name: self.cleaned_data.get(f"step_{i}", "") for i, step in enumerate(self.steps)
-        }
-        return super().save(commit)
+    def notes(self) -> list[str]:
+        return [self.cleaned_data.get(f"step_{i}", "") for i in range(len(self.steps))]
+
+
+class DebriefAttendanceForm(forms.Form):
+    """Who of the visit's group attended its debrief (all ticked at first), and how long it
+    took when the facilitator wants to say."""
+
+    attended = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who attended",
+        help_text="Untick anyone who did not come: their hours count what happened.",
+    )
+    minutes = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=240,
+        label="How long it took, in minutes (optional)",
+        help_text="Left empty, the structure's protocol says how long.",
+    )
+
+    def __init__(self, *args, group: list[Person], debrief: Debrief | None, **kwargs):
+        marked = None
+        if debrief is not None and debrief.attendance_marked_at is not None:
+            marked = {m.person_id for m in debrief.attendance.all() if m.attended}
+            kwargs.setdefault("initial", {})["minutes"] = debrief.minutes
+        super().__init__(*args, **kwargs)
+        self.marked_at = debrief.attendance_marked_at if debrief is not None else None
+        cast(forms.ChoiceField, self.fields["attended"]).choices = [(p.pk, str(p)) for p in group]
+        self.fields["attended"].initial = (
+            [p.pk for p in group] if marked is None else [p.pk for p in group if p.pk in marked]
+        )

@@ -29,9 +29,14 @@ class Visit(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Retention replaced everyone this visit names by placeholders (schools.retention): it is
+    # never processed again, and nothing left here leads back to its author or host.
+    anonymized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "slot__period__position"]
+        # Dashboards count a school's visits by month (through the cycle).
+        indexes = [models.Index(fields=["cycle", "date"], name="visit_cycle_date")]
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.date:%a %b %-d} · period {self.slot.period}"
@@ -243,16 +248,50 @@ class EvidenceRead(models.Model):
 
 
 class Debrief(models.Model):
-    """The group's debrief of a visit: notes per protocol step, takeaways, one next step."""
+    """The group's debrief of a visit: takeaways and one next step; its protocol is run live
+    as `run` (teams.ProtocolRun), whose StepNote rows hold the notes of each step."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="debrief")
+    # Nothing reads or writes it since migration 0010 turned it into runs: kept one release
+    # so that code rolled back still finds the notes; dropped by a later migration.
     step_notes = models.JSONField(default=dict, blank=True)
     takeaways = models.TextField(blank=True, max_length=5000)
     team_next_step = models.TextField(blank=True, max_length=1000)
+    # How long the debrief took, when its facilitator recorded it; else the district's rules
+    # and the structure's protocol decide (growth.ledger).
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When a facilitator marked who attended (DebriefAttendance); until then nobody is counted.
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    # The library protocol the group runs live for this debrief (teams.ProtocolRun): one runner
+    # and one library for a team's meetings and a visit's debrief.
+    run = models.OneToOneField(
+        "teams.ProtocolRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="debrief",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Debrief of {self.visit}"
+
+
+class DebriefAttendance(models.Model):
+    """Who attended a visit's debrief, marked by a facilitator (everyone in the visit's group
+    is pre-ticked): what happened, not what was planned, which the hours ledger reads."""
+
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    attended = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debrief", "person"], name="debrief_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.debrief}"
 
 
 class ProposalStatus(models.TextChoices):

@@ -281,10 +281,31 @@ def proposal_summary(problem: scheduler.Problem, plan: scheduler.Plan) -> Propos
         )
     else:
         headline = (
-            f"{placed} of {wanted} fit so far; the scheduler ran out of time before proving "
-            "more cannot fit."
+            f"{placed} of {wanted} requested visits fit so far; "
+            f"{_gap_words(problem, plan, unmet=wanted - placed)}"
         )
     return ProposalSummary(headline, placed, wanted, taken, reasons)
+
+
+def _gap_words(problem: scheduler.Problem, plan: scheduler.Plan, *, unmet: int) -> str:
+    """How far a plan cut short by the time limit might be from the best, in requested visits
+    (the coach's unit), and what would help. The scheduler proves its bound in classroom
+    visits (a group's visit counts each classroom); each requested visit placed adds at
+    least one, so at most that many more requested visits fit, and never more than are
+    unmet."""
+    more = max(1, min(unmet, plan.bound - plan.objective))
+    text = f"at most {more} more could fit."
+    reasons = " ".join(u.reason for u in plan.unscheduled)
+    helps = []
+    if "coverage" in reasons or "substitute" in reasons:
+        helps.append("another substitute period" if more == 1 else "more substitute periods")
+    if len(problem.days) == 1:
+        helps.append("a second day")
+    if "hosting limit" in reasons:
+        helps.append("more hosts")
+    if not helps:
+        return f"{text} A longer search might find {'it' if more == 1 else 'more'}."
+    return f"{text} {' or '.join(helps).capitalize()} might help, as might a longer search."
 
 
 def proposal_summary_of(proposal: Proposal) -> ProposalSummary | None:

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from inquiry.models import Cycle, ParticipantRole
 from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, Role, Section, Slot, Unavailability
+from teams.models import MeetingStatus, TeamMember
 
 from .models import Visit, VisitClassroom, VisitObserver, VisitStatus
 
@@ -54,6 +55,14 @@ def commitments(*, slot: Slot, on: Date, exclude: Visit | None = None) -> dict[i
         busy[seat.person_id] = f"observing in “{seat.visit.cycle}”"
         if seat.covered_by_id:
             busy[seat.covered_by_id] = f"covering for {seat.person} (“{seat.visit.cycle}”)"
+    # A team's PLC meeting is protected time too: no visit is placed over it.
+    members = TeamMember.objects.filter(
+        team__meetings__slot=slot,
+        team__meetings__date=on,
+        team__meetings__status=MeetingStatus.SCHEDULED,
+    ).select_related("team")
+    for member in members:
+        busy.setdefault(member.person_id, f"in the “{member.team}” meeting")
     return busy
 
 

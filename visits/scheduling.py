@@ -18,6 +18,7 @@ from inquiry.structures import Grouping
 from rosters.ordering import weekday_of
 from schools.models import Meeting, Person, School, Section, Slot, Unavailability
 from schools.selectors import term_current
+from teams.models import MeetingStatus, TeamMember
 
 from .models import Visit, VisitObserver, VisitStatus
 from .rules import ObserverPlan, VisitPlan, cover_candidates
@@ -84,7 +85,7 @@ def coverage_left(school: School, monday: date) -> dict[str, int]:
 
 
 def _busy_that_week(school: School, dates: dict[str, date]) -> set[tuple[int, int, date]]:
-    """(person, slot, date) already taken by visits placed that week."""
+    """(person, slot, date) already taken by visits placed that week, or team meetings."""
     visits = Visit.objects.filter(
         cycle__school=school, date__in=dates.values(), status=VisitStatus.SCHEDULED
     )
@@ -96,12 +97,21 @@ def _busy_that_week(school: School, dates: dict[str, date]) -> set[tuple[int, in
             busy.add((seat.person_id, visit.slot_id, visit.date))
             if seat.covered_by_id:
                 busy.add((seat.covered_by_id, visit.slot_id, visit.date))
+    # Team meetings are protected time: the scheduler places no visit over one.
+    members = TeamMember.objects.filter(
+        team__school=school,
+        team__meetings__date__in=dates.values(),
+        team__meetings__status=MeetingStatus.SCHEDULED,
+    ).values_list("person_id", "team__meetings__slot_id", "team__meetings__date")
+    busy.update(members)
     return busy
 
 
 def _requests(cycle: Cycle) -> list[scheduler.Request]:
     people = defaultdict(list)
-    for role, person_id in cycle.participants.values_list("role", "person_id"):
+    # Someone deactivated (they left) is not given visits, though their part stays recorded.
+    active = cycle.participants.filter(person__is_active=True)
+    for role, person_id in active.values_list("role", "person_id"):
         people[role].append(str(person_id))
     observers, hosts = people[ParticipantRole.OBSERVER], people[ParticipantRole.HOST]
     if not observers or not hosts:

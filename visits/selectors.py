@@ -186,3 +186,20 @@ def reads_by_reader(room: VisitClassroom) -> list[ReaderReads]:
     for reader in readers.values():
         reader.places.sort()
     return sorted(readers.values(), key=lambda r: (-r.last.timestamp(), str(r.reader)))
+
+
+def debrief_group(visit: Visit) -> list[Person]:
+    """Who may attend a visit's debrief: its observers, its hosts and the cycle's
+    facilitators, by name."""
+    return list(
+        Person.objects.filter(
+            Q(observed_visits__visit=visit, observed_visits__removed_at__isnull=True)
+            | Q(hosted_visits__visit=visit, hosted_visits__removed_at__isnull=True)
+            | Q(
+                participations__cycle_id=visit.cycle_id,
+                participations__role=ParticipantRole.FACILITATOR,
+            )
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -1,4 +1,5 @@
-"""Placing, changing and cancelling visits, and the people's calendar feeds."""
+"""Placing, changing and cancelling visits, who attended a debrief, and the people's calendar
+feeds."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -9,17 +10,22 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from growth.services import ledger_refresh_for_visit
 from inquiry.models import Cycle
 from inquiry.structures import Grouping
 from opendoors import access
 from opendoors.tasks import enqueue
 from schools.models import Person
+from teams.models import Protocol, ProtocolRun, StepNote
+from teams.runner import note_save, run_begin
 
 from .calendar import cover_lesson, when_words
 from .models import (
     CalendarFeed,
     Commitment,
     CommitmentRole,
+    Debrief,
+    DebriefAttendance,
     Visit,
     VisitClassroom,
     VisitObserver,
@@ -263,6 +269,7 @@ def visit_change(
     hosts = {host.pk for host, _ in plan.classrooms}
     _ask_for_pre_briefs(visit, hosts, ask=hosts - hosts_before)
     facilitators_notify(cycle=visit.cycle, change="moved", visits=[visit])
+    ledger_refresh_for_visit(visit=visit)  # moved ahead, or its people changed
     return visit
 
 
@@ -280,6 +287,7 @@ def visit_cancel(*, visit: Visit) -> None:
     _notify(visit, "cancelled", _people_of(visit))
     _tell_office(visit, before=bookings)
     facilitators_notify(cycle=visit.cycle, change="cancelled", visits=[visit])
+    ledger_refresh_for_visit(visit=visit)  # a cancelled visit earns nobody hours
 
 
 def calendar_feed_for(person: Person) -> CalendarFeed:
@@ -292,3 +300,65 @@ def calendar_feed_reset(*, person: Person) -> CalendarFeed:
     feed.token = new_feed_token()
     feed.save(update_fields=["token"])
     return feed
+
+
+@transaction.atomic
+def debrief_attendance_save(
+    *, visit: Visit, group: list[Person], attended: set[int], minutes: int | None
+) -> Debrief:
+    """A facilitator marks who of the visit's group attended its debrief, and how long it took
+    if they wish (else the structure's protocol says): the hours ledger counts it from now."""
+    debrief, _ = Debrief.objects.get_or_create(visit=visit)
+    ids = {person.pk for person in group}
+    DebriefAttendance.objects.filter(debrief=debrief).exclude(person_id__in=ids).delete()
+    for person_id in ids:
+        DebriefAttendance.objects.update_or_create(
+            debrief=debrief, person_id=person_id, defaults={"attended": person_id in attended}
+        )
+    debrief.minutes = minutes
+    debrief.attendance_marked_at = timezone.now()
+    debrief.save(update_fields=["minutes", "attendance_marked_at", "updated_at"])
+    ledger_refresh_for_visit(visit=visit)
+    return debrief
+
+
+@transaction.atomic
+def debrief_run_start(*, visit: Visit, by: Person) -> ProtocolRun:
+    """A facilitator starts the debrief's protocol: the library protocol its structure names
+    (`cycle.preset.debrief_protocol.key`), run with the teams' runner so the group's screens
+    follow it; `by` records. A debrief runs it once: pressed again, the run under way stays."""
+    debrief, _ = Debrief.objects.select_for_update().get_or_create(visit=visit)
+    if debrief.run_id is not None:
+        assert debrief.run is not None
+        return debrief.run
+    key = visit.cycle.preset.debrief_protocol.key
+    protocol = Protocol.objects.filter(library_key=key).first()
+    if protocol is None:  # the library is loaded by teams' migrations: this is a broken install
+        raise ValidationError(
+            "This debrief's protocol is missing from the protocol library; ask whoever runs "
+            "OpenDoors to bring the database up to date (manage.py migrate)."
+        )
+    run = run_begin(protocol=protocol, by=by, recorder=by)
+    debrief.run = run
+    debrief.save(update_fields=["run", "updated_at"])
+    return run
+
+
+@transaction.atomic
+def debrief_save(
+    *, visit: Visit, by: Person, takeaways: str, team_next_step: str, notes: list[str]
+) -> Debrief:
+    """The group's takeaways and next step, and its notes for each step of the protocol run
+    (StepNote rows of the debrief's run, as a team meeting's); only the notes that changed
+    are written, so each keeps who last wrote it."""
+    debrief, _ = Debrief.objects.select_for_update().get_or_create(visit=visit)
+    debrief.takeaways = takeaways
+    debrief.team_next_step = team_next_step
+    debrief.save(update_fields=["takeaways", "team_next_step", "updated_at"])
+    run = debrief.run
+    if run is not None:
+        held = dict(StepNote.objects.filter(run=run).values_list("step", "text"))
+        for step, text in enumerate(notes[: len(run.steps)]):
+            if text != held.get(step, ""):
+                note_save(run=run, step=step, text=text, by=by)
+    return debrief

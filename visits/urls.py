@@ -11,6 +11,7 @@ urlpatterns = [
     path("visits/<id:visit_id>/", views.detail, name="detail"),
     path("visits/<id:visit_id>/capture/", views.capture, name="capture"),
     path("visits/<id:visit_id>/debrief/", views.debrief, name="debrief"),
+    path("visits/<id:visit_id>/debrief/run/", views.debrief_run, name="debrief_run"),
     path("visits/<id:visit_id>/my-classroom/", views.my_classroom, name="my_classroom"),
     path("visits/<id:visit_id>/change/", views.change, name="change"),
     path("visits/<id:visit_id>/cancel/", views.cancel, name="cancel"),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -22,15 +22,17 @@ from opendoors.http import AuthenticatedRequest
 from opendoors.security import private_no_store
 from schools.models import Meeting
 from schools.selectors import term_current
+from teams.protocol_views import run_context
+from teams.selectors import calendar_meetings_for
 
 from . import services
 from .calendar import calendar_bytes, cover_lesson, room_of, site_url
 from .capture import evidence_reads_log
-from .forms import SUBSTITUTE, DebriefForm, ProposeForm, VisitPlanForm
+from .forms import SUBSTITUTE, DebriefAttendanceForm, DebriefForm, ProposeForm, VisitPlanForm
 from .models import Debrief, EvidenceKind, Visit
 from .patterns import visit_patterns
 from .rules import cover_candidates
-from .selectors import calendar_visits_for, reads_by_reader, with_people
+from .selectors import calendar_visits_for, debrief_group, reads_by_reader, with_people
 
 READS_PER_PAGE = 50
 
@@ -140,15 +142,17 @@ def detail(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         prefetch_related_objects([visit], "observers__person__meetings__section")
         context = {"visit": visit, "classes": [cover_lesson(visit, seat) for seat in seats]}
         return render(request, "visits/cover.html", context)
-    is_facilitator = access.is_facilitator(request.user, visit.cycle)
+    is_facilitator = access.facilitates_visit(request.user, visit)
     cycle = visit.cycle
     is_observer = any(seat.person_id == request.user.pk for seat in visit.observers.all())
     rooms = list(visit.classrooms.all())
     # A pre-brief saved with every field blank is not written: it is still asked for.
     pre_briefs = {
         p.host_id: p
-        for p in cycle.pre_briefs.filter(host__in=[r.host_id for r in rooms])
-        if p.instructional_goal or p.expectations or p.focus
+        for p in cycle.pre_briefs.filter(host__in=[r.host_id for r in rooms]).prefetch_related(
+            "artifacts"
+        )
+        if p.instructional_goal or p.expectations or p.focus or p.artifacts.all()
     }
     classrooms = [
         {
@@ -228,9 +232,13 @@ def visit_ics(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's private feed: no sign-in, the secret token is the key."""
     person = access.feed_for_token(token).person
-    visits = calendar_visits_for(person, today=timezone.localdate())
+    today = timezone.localdate()
     body = calendar_bytes(
-        visits, name="OpenDoors visits", person=person, base_url=site_url(request)
+        calendar_visits_for(person, today=today),
+        name="OpenDoors visits",
+        person=person,
+        base_url=site_url(request),
+        meetings=calendar_meetings_for(person, today=today),
     )
     return _ics(body, "opendoors.ics")
 
@@ -288,7 +296,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_required
 @private_no_store
 def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
-    """Patterns across classrooms, the structure's protocol with a timer per step, takeaways."""
+    """Patterns across classrooms; the structure's library protocol, run live with the teams'
+    runner (the group's screens follow the step the facilitator leads); notes per step,
+    takeaways and one next step."""
     visit = access.visit_for_group(request.user, visit_id)
     if not visit_started(visit, timezone.now()):
         # A debrief written ahead of the visit would move the cycle's stage with nothing seen.
@@ -296,20 +306,34 @@ def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         status = 400 if request.method == "POST" else 200
         return render(request, "visits/debrief.html", context, status=status)
     preset = visit.cycle.preset
-    protocol = preset.debrief_protocol
-    record = Debrief.objects.filter(visit=visit).first()
-    form = DebriefForm(request.POST or None, instance=record, steps=protocol)
+    record = Debrief.objects.filter(visit=visit).select_related("run__protocol").first()
+    run = record.run if record else None
+    marking = request.POST.get("section") == "attendance"
+    attendance = _debrief_attendance(request, visit, record, marking)
+    if isinstance(attendance, HttpResponse):
+        return attendance
+    notes = dict(run.notes.values_list("step", "text")) if run else {}
+    form = DebriefForm(
+        None if marking else request.POST or None,
+        instance=record,
+        steps=run.steps if run else [],
+        notes=notes,
+    )
     # A round's next step is its team's; a micro-observation's is the observer's and the host's.
     form.fields["team_next_step"].label = preset.next_step_label
     if request.method == "POST" and form.is_valid():
-        form.instance.visit = visit
-        form.save()
+        services.debrief_save(
+            visit=visit,
+            by=request.user,
+            takeaways=form.cleaned_data["takeaways"],
+            team_next_step=form.cleaned_data["team_next_step"],
+            notes=form.notes(),
+        )
         messages.success(request, "Debrief saved.")
         return redirect("visits:debrief", visit_id=visit.pk)
+    rooms, evidence = access.classrooms_and_evidence_for(request.user, visit)
     patterns = visit_patterns(
-        visit,
-        rooms=access.classrooms_with_evidence_for(request.user, visit),
-        evidence=access.evidence_visible_to(request.user, visit),
+        visit, rooms=rooms, evidence=evidence, quotes_page=request.GET.get("quotes")
     )
     evidence_reads_log(
         reader=request.user, classrooms=[c.classroom for c in patterns.classrooms], where="debrief"
@@ -319,10 +343,68 @@ def debrief(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
         "cycle": visit.cycle,
         "patterns": patterns,
         "form": form,
-        "steps": zip(protocol, form.step_fields(), strict=True),
         "started": True,
+        "attendance": attendance,
+        "leads": attendance is not None,  # the cycle's facilitators (_debrief_attendance)
     }
-    return render(request, "visits/debrief.html", context, status=400 if form.errors else 200)
+    if run is None:
+        context["protocol_steps"] = preset.debrief_protocol.steps
+    else:
+        context.update(run_context(request, run))
+        context["steps"] = list(zip(run.steps, form.step_fields(), strict=True))
+    failed = form.errors or (attendance is not None and attendance.errors)
+    return render(request, "visits/debrief.html", context, status=400 if failed else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@private_no_store
+def debrief_run(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
+    """The debrief's protocol: a facilitator starts it (POST). The group's debrief pages ask
+    (GET, by htmx every few seconds) whether it has started: nothing (204) until it has, then
+    htmx reloads the page, which shows the live step."""
+    back = reverse("visits:debrief", args=[visit_id]) + "#protocol"
+    if request.method == "POST":
+        visit = access.visit_for_facilitator(request.user, visit_id)
+        if not visit_started(visit, timezone.now()):
+            messages.error(request, "The debrief opens when the visit starts.")
+            return redirect(back)
+        try:
+            services.debrief_run_start(visit=visit, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    visit = access.visit_for_group(request.user, visit_id)
+    if not Debrief.objects.filter(visit=visit, run__isnull=False).exists():
+        return HttpResponse(status=204)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    return redirect(back)
+
+
+def _debrief_attendance(
+    request: AuthenticatedRequest, visit: Visit, record: Debrief | None, marking: bool
+) -> DebriefAttendanceForm | HttpResponse | None:
+    """The cycle's facilitators mark who attended the debrief (the hours ledger counts it);
+    saved, the answer is a redirect. Nobody else sees the form."""
+    if not access.facilitates_visit(request.user, visit):
+        if marking:
+            raise PermissionDenied("Only the cycle's facilitators mark who attended.")
+        return None
+    group = debrief_group(visit)
+    form = DebriefAttendanceForm(
+        request.POST if marking else None, group=group, debrief=record, prefix="attendance"
+    )
+    if form.is_valid():
+        services.debrief_attendance_save(
+            visit=visit,
+            group=group,
+            attended=set(form.cleaned_data["attended"]),
+            minutes=form.cleaned_data["minutes"],
+        )
+        messages.success(request, "Attendance saved: it counts in the hours of those who came.")
+        return redirect("visits:debrief", visit_id=visit.pk)
+    return form
 
 
 @require_GET
@@ -333,11 +415,13 @@ def my_classroom(request: AuthenticatedRequest, visit_id: int) -> HttpResponse:
     (for this classroom only), and who else has read it."""
     room = access.classroom_for_host(request.user, visit_id)
     visit = room.visit
-    entries = access.evidence_visible_to(request.user, visit).filter(classroom=room)
+    rooms, evidence = access.classrooms_and_evidence_for(request.user, visit)
+    entries = evidence.filter(classroom=room)
     patterns = visit_patterns(
         visit,
-        rooms=access.classrooms_with_evidence_for(request.user, visit).filter(pk=room.pk),
+        rooms=[r for r in rooms if r.pk == room.pk],
         evidence=entries,
+        quotes_page=request.GET.get("quotes"),
     )
     # One line per reader, a page at a time; a page number that is not one shows the nearest.
     reads = Paginator(reads_by_reader(room), READS_PER_PAGE)

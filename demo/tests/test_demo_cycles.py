@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from demo.history import HISTORY
 from inquiry.models import Cycle, Stage
 from inquiry.stages import cycle_stage
 from inquiry.structures import Structure
@@ -14,11 +15,18 @@ from schools.models import Person
 from visits.models import Evidence, Visit
 from visits.rules import ObserverPlan, VisitPlan, visit_plan_problems
 
+# The year of past cycles (demo/history.py) is closed; these tests are about the current five.
+PAST = [past.title for past in HISTORY]
+
 
 @pytest.mark.django_db
 def test_one_cycle_per_structure_each_at_its_own_stage(capsys):
     call_command("load_demo")
-    cycles = Cycle.objects.filter(school__slug="lincoln").select_related("school")
+    cycles = (
+        Cycle.objects.filter(school__slug="lincoln")
+        .exclude(title__in=PAST)
+        .select_related("school")
+    )
     assert sorted(c.structure for c in cycles) == sorted(Structure.values)
     # Each stage follows from what happened in the cycle, none is set by hand.
     now = timezone.now()
@@ -38,7 +46,7 @@ def test_one_cycle_per_structure_each_at_its_own_stage(capsys):
     evidence = Evidence.objects.count()
     call_command("load_demo")
     assert Evidence.objects.count() == evidence
-    assert Cycle.objects.count() == 5
+    assert Cycle.objects.count() == 5 + 2 * len(HISTORY)  # at Lincoln and Roosevelt
     assert "principal" in capsys.readouterr().out
 
 
@@ -57,7 +65,7 @@ def test_the_demo_visits_keep_every_scheduling_rule():
             ],
         )
         assert visit_plan_problems(plan, exclude=visit) == [], visit
-    rounds = Cycle.objects.get(structure=Structure.ROUNDS).visits.get()
+    rounds = Cycle.objects.exclude(title__in=PAST).get(structure=Structure.ROUNDS).visits.get()
     assert rounds.classrooms.count() == 3 and rounds.observers.count() == 4
     assert rounds.observers.filter(covered_by__isnull=False).count() == 1
     assert rounds.date > date.today()
@@ -70,7 +78,7 @@ def test_the_demo_coachs_board_shows_every_state(client):
     client.force_login(Person.objects.get(username="coach"))
     page = client.get("/")
     board = page.context["board"]
-    assert len(board.open) == 4 and len(board.closed) == 1
+    assert len(board.open) == 4 and len(board.closed) == 1 + len(HISTORY)
     states = {step.state for card in board.open for step in card.steps}
     assert states == {"done", "now", "todo"}
     actions = {card.cycle.structure: card.next_action.label for card in board.open}
@@ -81,4 +89,4 @@ def test_the_demo_coachs_board_shows_every_state(client):
         Structure.SWAP: "Follow up",
     }
     html = page.content.decode()
-    assert "Closed cycles (1)" in html and "Facilitating" in html
+    assert f"Closed cycles ({1 + len(HISTORY)})" in html and "Facilitating" in html

@@ -13,8 +13,9 @@ from inquiry.services import cycle_start, participants_set, pre_brief_save
 from inquiry.stages import FOLLOW_UP_WINDOW, StageFacts, VisitFacts, cycle_stage, stage_due
 from inquiry.structures import Structure
 from inquiry.tests.factories import make_round
+from teams.runner import note_save
 from visits.models import Debrief, Visit
-from visits.services import visit_cancel
+from visits.services import debrief_run_start, visit_cancel
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,13 @@ def the_day_after(visit: Visit) -> datetime:
 
 def debriefed(visit: Visit, takeaways: str = "Students explained more in pairs.") -> Debrief:
     return Debrief.objects.create(visit=visit, takeaways=takeaways, team_next_step="Pairs first")
+
+
+def step_noted(visit: Visit, text: str, by) -> Debrief:
+    """The debrief's protocol started, and the notes of its first step written."""
+    run = debrief_run_start(visit=visit, by=by)
+    note_save(run=run, step=0, text=text, by=by)
+    return Debrief.objects.get(visit=visit)
 
 
 def test_a_cycle_is_planned_until_its_first_visit_is_published(personas):
@@ -81,7 +89,7 @@ def test_writing_the_first_debrief_moves_a_cycle_to_debriefing_before_its_last_v
         cycle=cycle, date=timezone.localdate() + timedelta(days=9), slot=first.slot
     )
     assert stage_at(cycle, NOW) == Stage.SCHEDULED  # the later visit is still ahead
-    debrief = Debrief.objects.create(visit=first, step_notes={"Describe": "pairs talking"})
+    debrief = step_noted(first, "pairs talking", personas.coach)
     assert stage_at(cycle, NOW) == Stage.DEBRIEFING
     debrief.takeaways = "More talk in pairs."
     debrief.save()
@@ -94,18 +102,17 @@ def test_a_debrief_of_a_visit_ahead_or_saved_empty_does_not_move_the_stage(clien
     it empty; the coach still sees the visits scheduled, not a debrief to hold."""
     cycle, visit = make_round(personas, structure=Structure.LAB)
     Visit.objects.filter(pk=visit.pk).update(date=timezone.localdate() + timedelta(days=9))
-    Debrief.objects.create(visit=visit, step_notes={"What": "written ahead"})
+    step_noted(visit, "written ahead", personas.coach)
     assert stage_at(cycle, NOW) == Stage.SCHEDULED
 
     last_week = timezone.localdate() - timedelta(days=7)
     held = Visit.objects.create(cycle=cycle, date=last_week, slot=visit.slot)
-    empty = Debrief.objects.create(visit=held, step_notes={"What": " "}, takeaways="")
+    empty = step_noted(held, " \n", personas.coach)
     assert stage_at(cycle, NOW) == Stage.SCHEDULED  # saved empty: not opened
     client.force_login(personas.coach)
     page = client.get(f"/cycles/{cycle.pk}/").content.decode()
     assert "once a debrief is written for a visit that has started" in page
-    empty.step_notes = {"What": "Students compared strategies"}
-    empty.save()
+    note_save(run=empty.run, step=0, text="Students compared strategies", by=personas.coach)
     assert stage_at(cycle, NOW) == Stage.DEBRIEFING  # written, for a visit that has happened
 
 

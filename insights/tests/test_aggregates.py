@@ -148,7 +148,8 @@ def test_one_page_shows_one_count_of_teachers_per_cycle(steps, k):
     """Breakdowns on one page: the only count of teachers is the cycle's; look-fors show
     totals of taps, each its own quantity, so no two numbers nest teacher groups."""
     for read in simulate(steps, k):
-        assert set(vars(read.page)) == {"teachers", "look_fors", "talk_share", "updates_after"}
+        shown_fields = {"teachers", "look_fors", "talk_share", "talk_seconds", "updates_after"}
+        assert set(vars(read.page)) == shown_fields
         assert 1 <= read.page.updates_after <= k
 
 

@@ -34,14 +34,20 @@ def page(client, person, url: str) -> str:
 
 def test_a_teacher_reaches_their_visits_cycles_school_and_account(client, personas):
     menu = links(page(client, personas.teacher, "/"), "Main")
-    assert list(menu) == ["My visits", "My cycles", "My school", "My account"]
+    assert list(menu) == ["My visits", "My cycles", "My school", "My portfolio", "My account"]
     assert menu["My visits"] == "page"
 
 
 def test_a_teacher_sees_the_school_pages_they_may_open_and_no_more(client, personas):
     html = page(client, personas.teacher, "/schools/lincoln/schedule/")
     assert links(html, "Main")["My school"] == "page"
-    assert links(html, "Lincoln School") == {"Schedule": "page", "Patterns": ""}
+    assert links(html, "Lincoln School") == {
+        "Schedule": "page",
+        "Patterns": "",
+        "Teams": "",
+        "Library": "",
+        "Celebrations": "",
+    }
 
 
 def test_a_coach_also_imports_the_schedule_and_changes_the_settings(client, personas):
@@ -50,6 +56,9 @@ def test_a_coach_also_imports_the_schedule_and_changes_the_settings(client, pers
     assert links(html, "Lincoln School") == {
         "Schedule": "",
         "Patterns": "page",
+        "Teams": "",
+        "Library": "",
+        "Celebrations": "",
         "Import": "",
         "Settings": "",
     }
@@ -76,12 +85,22 @@ def test_the_school_in_the_address_is_the_one_the_menu_is_about(client, personas
     assert 'href="/schools/lincoln/cycles/"' in html
     html = page(client, both, "/schools/adams/schedule/")
     assert 'href="/schools/adams/cycles/"' in html
-    assert links(html, "Adams School") == {"Schedule": "page", "Patterns": ""}
+    assert links(html, "Adams School") == {
+        "Schedule": "page",
+        "Patterns": "",
+        "Teams": "",
+        "Library": "",
+        "Celebrations": "",
+    }
 
 
 def test_someone_in_no_school_sees_only_their_visits_and_account(client, personas):
     loner = make_person("loner")
-    assert list(links(page(client, loner, "/"), "Main")) == ["My visits", "My account"]
+    assert list(links(page(client, loner, "/"), "Main")) == [
+        "My visits",
+        "My portfolio",
+        "My account",
+    ]
 
 
 def test_the_menu_keeps_the_sign_out_form_session_js_reads(client, personas):

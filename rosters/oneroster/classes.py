@@ -45,13 +45,20 @@ def week(days: list[str] | None) -> list[str]:
     return chosen
 
 
+def _is_ours(export: Export, row: Row) -> bool:
+    """A class of the school or of a department below it; in a delta, also a class already
+    stored, whatever org it names now."""
+    school = row.get("schoolSourcedId")
+    return school in export.school_orgs or row.get("sourcedId") in export.known_classes
+
+
 def class_keeper(export: Export) -> Callable[[Row], bool]:
     """Keep the school's classes (and those naming no school, to warn about them); of other
     schools' classes keep only the sourcedId, so that their enrollments are skipped quietly."""
     export.other_classes = set()
 
     def keep(row: Row) -> bool:
-        if row.get("schoolSourcedId") in (export.school, ""):
+        if _is_ours(export, row) or not row.get("schoolSourcedId"):
             return True
         export.other_classes.add(row.get("sourcedId"))
         return False
@@ -62,8 +69,7 @@ def class_keeper(export: Export) -> Callable[[Row], bool]:
 def read_classes(export: Export) -> Classes:
     classes = Classes(others=set(export.deleted("classes.csv")) | export.other_classes)
     for sourced_id, row in export.index("classes.csv").items():
-        school = row.get("schoolSourcedId")
-        if school == export.school:
+        if _is_ours(export, row):
             classes.ours[sourced_id] = Class(
                 line=row.line,
                 section=_section(export, row),
@@ -72,7 +78,7 @@ def read_classes(export: Export) -> Classes:
                 terms=cell_list(row.get("termSourcedIds")),
             )
             continue
-        if not school:
+        if not row.get("schoolSourcedId"):
             export.warn("classes.csv", row.line, "schoolSourcedId", "no school; class skipped")
         classes.others.add(sourced_id)
     return classes
@@ -82,11 +88,19 @@ def _section(export: Export, row: Row) -> SectionRecord:
     course = _course_of(export, row)
     title = row.get("title")
     code = row.get("classCode") or title or row.get("sourcedId")
+    # A delta names a course without repeating it when only the class changed: what the
+    # stored section took from the course stands.
+    stored = export.known_classes.get(row.get("sourcedId"))
+    kept = stored if course is None and stored and row.get("courseSourcedId") else None
     section = SectionRecord(
         code=code,
-        course=_get(course, "title") or _get(course, "courseCode") or title,
-        subject=_first(row.get("subjects"), _get(course, "subjects")),
-        grade=_grades(row) or _grades(course),
+        course=_get(course, "title")
+        or _get(course, "courseCode")
+        or _kept(kept, "course")
+        or title,
+        subject=_first(row.get("subjects"), _get(course, "subjects")) or _kept(kept, "subject"),
+        grade=_grades(row) or _grades(course) or _kept(kept, "grade"),
+        source_id=row.get("sourcedId"),
     )
     if section.key in export.data.sections:
         section = replace(section, code=f"{code} ({row.get('sourcedId')})")
@@ -106,7 +120,8 @@ def _course_of(export: Export, row: Row) -> Row | None:
     if not course_id or "courses.csv" not in export.tables:
         return None
     course = export.index("courses.csv").get(course_id)
-    if course is None and course_id not in export.deleted("courses.csv"):
+    # A delta's courses.csv holds only the courses that changed.
+    if course is None and not export.delta and course_id not in export.deleted("courses.csv"):
         message = f"unknown course “{course_id}”; the class title is used as its course"
         export.warn("classes.csv", row.line, "courseSourcedId", message)
     return course
@@ -114,6 +129,10 @@ def _course_of(export: Export, row: Row) -> Row | None:
 
 def _get(row: Row | None, column: str) -> str:
     return row.get(column) if row else ""
+
+
+def _kept(section: SectionRecord | None, attribute: str) -> str:
+    return str(getattr(section, attribute)) if section else ""
 
 
 def _first(*lists: str) -> str:

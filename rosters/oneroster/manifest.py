@@ -1,5 +1,9 @@
 """`manifest.csv` and the tables it lists: which files are read, their headers checked all
-at once, then each file streamed once, keeping only the rows the school needs."""
+at once, then each file streamed once, keeping only the rows the school needs.
+
+A file the manifest marks `delta` holds only the rows changed since the last export; such
+an export is merged onto the schedule already stored (`delta`). Files OpenDoors does not need
+(`userProfiles.csv`, `demographics.csv`, …) are never opened; the summary names them."""
 
 from __future__ import annotations
 
@@ -7,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..csvfiles import ByteStream, CsvTable, EmptyFileError, Row, TableReader
-from ..schedule_data import Problem, ProgressCallback, ScheduleData, ScheduleFileError
+from ..schedule_data import (
+    Problem,
+    ProgressCallback,
+    ScheduleData,
+    ScheduleFileError,
+    SectionRecord,
+)
 from .archive import MANIFEST, READ_FILES, Member
 
 VERSIONS = ("1.1", "1.2")
@@ -31,19 +41,20 @@ REQUIRED_COLUMNS = {
     "academicSessions.csv": "",
 }
 # Every standard column is listed, so that none is reported as unknown or is
-# fuzzily mistaken for a column that is read.
+# fuzzily mistaken for a column that is read; `agents` and `schoolYearId` are what some 1.1
+# exporters (the shared sample's among them) write for agentSourcedIds and schoolYearSourcedId.
 OPTIONAL_COLUMNS = {
     "orgs.csv": "identifier parentSourcedId",
     "users.csv": (
         "enabledUser orgSourcedIds username userIds givenName familyName middleName "
         "identifier email sms phone agentSourcedIds grades password userMasterIdentifier "
         "resourceSourcedIds preferredGivenName preferredMiddleName preferredFamilyName "
-        "primaryOrgSourcedId pronouns"
+        "primaryOrgSourcedId pronouns agents"
     ),
     "roles.csv": "sourcedId roleType beginDate endDate userProfileSourcedId",
     "courses.csv": (
-        "sourcedId schoolYearSourcedId title courseCode grades grade orgSourcedId subjects "
-        "subjectCodes resourceSourcedIds"
+        "sourcedId schoolYearSourcedId schoolYearId title courseCode grades grade orgSourcedId "
+        "subjects subjectCodes resourceSourcedIds"
     ),
     "classes.csv": (
         "grades grade courseSourcedId classCode classType location termSourcedIds subjects "
@@ -58,6 +69,14 @@ OPTIONAL_COLUMNS = {
 class Manifest:
     version: str
     modes: dict[str, tuple[str, int]]  # "classes.csv" → ("bulk", line in manifest.csv)
+    # Files the manifest lists with rows that OpenDoors does not read ("userProfiles.csv").
+    unread: list[str] = field(default_factory=list)
+
+    @property
+    def first_delta(self) -> tuple[int, str] | None:
+        """The manifest line and name of the first file marked delta; None for a bulk export."""
+        marked = [(line, name) for name, (mode, line) in self.modes.items() if mode == "delta"]
+        return min(marked) if marked else None
 
 
 def read_manifest(member: Member) -> Manifest:
@@ -73,16 +92,20 @@ def read_manifest(member: Member) -> Manifest:
             continue
         mode = row.get("value").lower()
         modes[name] = (mode, row.line)
-        if mode == "delta":
-            message = f"{name} is a delta export; OpenDoors reads only bulk (full) exports"
-        elif mode not in ("bulk", "absent"):
+        if mode not in ("bulk", "delta", "absent"):
             message = f"“{row.get('value')}” is not bulk, delta or absent"
-        else:
-            continue
-        problems.append(Problem(MANIFEST, message, line=row.line, column="value"))
+            problems.append(Problem(MANIFEST, message, line=row.line, column="value"))
     if problems:
         raise ScheduleFileError(problems)
-    return Manifest(version, modes)
+    read = {"file." + name.removesuffix(".csv").lower() for name in READ_FILES}
+    unread = [
+        row.get("propertyName")[len("file.") :] + ".csv"
+        for key, row in props.items()
+        if key.startswith("file.")
+        and key not in read
+        and row.get("value").lower() in ("bulk", "delta")
+    ]
+    return Manifest(version, modes, unread)
 
 
 def _manifest_version(props: dict[str, Row]) -> tuple[str, list[Problem]]:
@@ -104,9 +127,10 @@ def _manifest_version(props: dict[str, Row]) -> tuple[str, list[Problem]]:
 
 def check_tables(export: Export, manifest: Manifest, label: str) -> None:
     """Which files the export has and OpenDoors reads, their headers checked; all problems at
-    once. The rows are read later, file by file."""
+    once. The rows are read later, file by file. A delta export needs no file: what it leaves
+    out has not changed."""
     problems = []
-    needed = NEEDED_FILES[manifest.version]
+    needed = set() if export.delta else NEEDED_FILES[manifest.version]
     files = export.files
     for name in READ_FILES:
         if name == "roles.csv" and manifest.version == "1.1":
@@ -164,6 +188,13 @@ class Export:
     files: dict[str, Member]
     data: ScheduleData
     school: str = ""
+    # The chosen org and the orgs below it that are not schools (its departments).
+    school_orgs: set[str] = field(default_factory=set)
+    # A delta export, and what the school already has: its classes' sections by sourcedId,
+    # its teachers' sourcedIds. A delta's rows about these are the school's whatever they say.
+    delta: bool = False
+    known_classes: dict[str, SectionRecord] = field(default_factory=dict)
+    known_teachers: set[str] = field(default_factory=set)
     present: list[str] = field(default_factory=list)
     tables: dict[str, CsvTable] = field(default_factory=dict)
     indexes: dict[str, dict[str, Row]] = field(default_factory=dict)
@@ -203,6 +234,11 @@ class Export:
                 rows = [row for row in table if keep(row)]
             columns = table.columns
             self.tables[filename] = CsvTable(filename, columns, rows, [])
+
+    def rows(self, filename: str) -> list[Row]:
+        """The rows kept of a file, live or marked tobedeleted ([] when it was not read)."""
+        table = self.tables.get(filename)
+        return table.rows if table else []
 
     def live_rows(self, filename: str) -> list[Row]:
         table = self.tables.get(filename)
@@ -244,7 +280,7 @@ class Export:
                 rows[sourced_id] = row
         return rows
 
-    def warn(self, filename: str, line: int, column: str, message: str) -> None:
+    def warn(self, filename: str, line: int | None, column: str | None, message: str) -> None:
         # A broken export can warn on every row: the preview shows the first ones.
         if len(self.data.warnings) >= MAX_WARNINGS:
             self.warnings_left_out += 1

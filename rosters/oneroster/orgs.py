@@ -1,45 +1,167 @@
-"""Orgs and academic sessions: which school of the export to read, the name of its term, and
-session dates that are not unambiguous (`1/05/2023`) reported as warnings."""
+"""Orgs and academic sessions: which org of the export is the school (any org may be chosen;
+departments below it count as the school), the name of its term, and session dates that are
+not unambiguous (`1/05/2023`) reported as warnings."""
 
 from __future__ import annotations
 
 import calendar
 import re
 
-from ..csvfiles import CsvTable
+from ..csvfiles import Row
 from ..schedule_data import Problem, ScheduleFileError
 from .classes import Classes
 from .manifest import Export
 
+# The page and the command ask for the org in their own words.
+SAY_WHICH = (
+    "say which by its sourcedId (the import page's “OneRoster org sourcedId” field, "
+    "or --org on the command line)"
+)
 TERM_TYPES = {"term", "semester", "schoolyear"}
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
 LOCAL_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 
 
-def choose_school(orgs: CsvTable, wanted: str) -> str:
-    schools = {
-        row.get("sourcedId"): row.get("name")
-        for row in orgs.rows
-        if row.get("type").lower() == "school" and row.get("status").lower() != "tobedeleted"
-    }
-    listing = ", ".join(f"{sourced_id} {name}".strip() for sourced_id, name in schools.items())
+def choose_school(export: Export, wanted: str) -> str:
+    """The org whose classes become the school's: `wanted` (any org, `--org`), else the
+    export's one school, else, when no org is of type school, the one org the classes name.
+    Whatever is assumed is said in a warning; what cannot be decided is refused."""
+    orgs = export.index("orgs.csv")
+    schools = {sid: row.get("name") for sid, row in orgs.items() if _is_school(row)}
+    listing = ", ".join(f"{sid} {name}".strip() for sid, name in schools.items())
     if wanted:
-        if wanted in schools:
-            return wanted
-        message = f"no school has sourcedId “{wanted}”; the schools are: {listing or 'none'}"
-    elif len(schools) == 1:
+        return _wanted_org(export, orgs, wanted, listing)
+    if len(schools) == 1:
         return next(iter(schools))
-    elif not schools:
-        message = "no org has type “school”"
+    if schools:
+        message = f"the export has {len(schools)} schools ({listing}); {SAY_WHICH}"
+        raise ScheduleFileError([Problem("orgs.csv", message)])
+    named, known = _named_orgs(export)
+    # A delta names the school's classes already stored: their org is the school's.
+    candidates = known if len(known) == 1 else named
+    if len(candidates) == 1:
+        chosen = next(iter(candidates))
+        if "orgs.csv" in export.tables:
+            message = (
+                f"no org has type “school”; the classes name only {_described(orgs, chosen)}, "
+                "so its classes were imported into the school you chose"
+            )
+            export.warn(
+                "orgs.csv", _line(orgs, chosen), "type" if chosen in orgs else None, message
+            )
+        return chosen
+    if not candidates and export.delta:
+        return ""  # a delta without classes: there is no class to place
+    if candidates:
+        listing = ", ".join(_described(orgs, org) for org in candidates)
+        message = (
+            f"no org has type “school” and the classes name {len(candidates)} orgs "
+            f"({listing}); {SAY_WHICH}"
+        )
     else:
-        message = f"the export has {len(schools)} schools ({listing}); choose one with --org"
+        message = "no org has type “school” and no class names an org"
     raise ScheduleFileError([Problem("orgs.csv", message)])
+
+
+def _wanted_org(export: Export, orgs: dict[str, Row], wanted: str, listing: str) -> str:
+    row = orgs.get(wanted)
+    if row is not None:
+        if not _is_school(row):
+            kind = row.get("type") or "org without a type"
+            message = (
+                f"org “{wanted}” ({row.get('name')}) is a {kind}, not a school; its classes "
+                "were imported into the school you chose"
+            )
+            export.warn("orgs.csv", row.line, "type", message)
+        return wanted
+    if "orgs.csv" not in export.tables:
+        return wanted  # a delta without orgs.csv: the org was checked when it was imported
+    if wanted in _named_orgs(export)[0]:
+        message = (
+            f"org “{wanted}” is not in orgs.csv; the classes that name it were imported into "
+            "the school you chose"
+        )
+        export.warn("orgs.csv", None, None, message)
+        return wanted
+    message = f"no org has sourcedId “{wanted}”; the schools are: {listing or 'none'}"
+    raise ScheduleFileError([Problem("orgs.csv", message)])
+
+
+def _named_orgs(export: Export) -> tuple[dict[str, None], dict[str, None]]:
+    """The orgs the classes name (live ones; in a delta, all), in order, and those naming
+    classes already stored.
+    classes.csv is streamed once more for them, keeping nothing."""
+    named: dict[str, None] = {}
+    known: dict[str, None] = {}
+
+    def note(row: Row) -> bool:
+        org = row.get("schoolSourcedId")
+        # A class a delta removes still names its school.
+        if org and (export.delta or row.get("status").lower() != "tobedeleted"):
+            named[org] = None
+            if row.get("sourcedId") in export.known_classes:
+                known[org] = None
+        return False
+
+    tables = dict(export.tables)
+    export.load("classes.csv", keep=note)
+    export.tables = tables
+    return named, known
+
+
+def school_orgs(export: Export, chosen: str) -> set[str]:
+    """The chosen org and the orgs below it that are not schools (a school's departments):
+    their classes are the school's. An org whose parent is not in orgs.csv is a warning."""
+    orgs = export.index("orgs.csv")
+    children: dict[str, list[str]] = {}
+    for sourced_id, row in orgs.items():
+        parent = row.get("parentSourcedId")
+        if not parent:
+            continue
+        children.setdefault(parent, []).append(sourced_id)
+        if parent not in orgs and parent not in export.deleted("orgs.csv"):
+            message = (
+                f"parent org “{parent}” is not in orgs.csv; “{row.get('name') or sourced_id}” "
+                "is read without it"
+            )
+            export.warn("orgs.csv", row.line, "parentSourcedId", message)
+    ours, waiting = {chosen}, [chosen]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            if child not in ours and not _is_school(orgs[child]):
+                ours.add(child)
+                waiting.append(child)
+                message = (
+                    f"{_described(orgs, child)} belongs to “{chosen}”; its classes were "
+                    "imported as the school's"
+                )
+                export.warn("orgs.csv", orgs[child].line, "parentSourcedId", message)
+    return ours
+
+
+def _is_school(row: Row) -> bool:
+    return row.get("type").lower() == "school"
+
+
+def _described(orgs: dict[str, Row], sourced_id: str) -> str:
+    row = orgs.get(sourced_id)
+    if row is None:
+        return f"org “{sourced_id}” (not in orgs.csv)"
+    kind = row.get("type").lower() or "org"
+    name = f" ({row.get('name')})" if row.get("name") else ""
+    return f"{kind} “{sourced_id}”{name}"
+
+
+def _line(orgs: dict[str, Row], sourced_id: str) -> int | None:
+    row = orgs.get(sourced_id)
+    return row.line if row else None
 
 
 def term_name(export: Export, classes: Classes) -> str:
     """The title of the one term the school's classes are in, or "" when not just one."""
     sessions = export.index("academicSessions.csv")
-    checkable = "academicSessions.csv" in export.tables
+    # A delta's academicSessions.csv holds only the sessions that changed.
+    checkable = "academicSessions.csv" in export.tables and not export.delta
     deleted = export.deleted("academicSessions.csv")
     titles = {}
     for cls in classes.ours.values():

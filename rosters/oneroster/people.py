@@ -34,7 +34,9 @@ def enrollment_keeper(classes: Classes) -> Callable[[Row], bool]:
 def read_people(export: Export) -> People:
     """The users who may be the school's teachers. Students and other staff are counted or
     skipped as users.csv streams by; none of them is kept."""
-    enrolled = {row.get("userSourcedId") for row in export.tables["enrollments.csv"].rows}
+    enrolled = {row.get("userSourcedId") for row in export.rows("enrollments.csv")}
+    # A delta may change a stored teacher without repeating their role.
+    enrolled |= export.known_teachers
     students = 0
     keep: Callable[[Row], bool]
     if export.version == "1.1":
@@ -50,7 +52,7 @@ def read_people(export: Export) -> People:
         keep = keep_11
     else:
         export.load("roles.csv", keep=lambda row: row.get("role").lower() == "teacher")
-        with_role = {row.get("userSourcedId") for row in export.tables["roles.csv"].rows}
+        with_role = {row.get("userSourcedId") for row in export.rows("roles.csv")}
 
         def keep_12(row: Row) -> bool:
             return row.get("sourcedId") in with_role or row.get("sourcedId") in enrolled
@@ -90,7 +92,7 @@ def _roles_in_roles(export: Export, users: dict[str, Row]) -> dict[str, set[str]
         user = row.get("userSourcedId")
         if user in users:
             teacher_orgs.setdefault(user, set()).add(row.get("orgSourcedId"))
-        elif user not in deleted:
+        elif user not in deleted and user not in export.known_teachers:
             export.warn(
                 "roles.csv", row.line, "userSourcedId", f"unknown user “{user}”; row skipped"
             )
@@ -153,11 +155,11 @@ def store_teachers(export: Export, classes: Classes, people: People) -> None:
     teaching = {teacher for cls in classes.ours.values() for teacher in cls.teachers}
     for sourced_id, row in people.users.items():
         orgs = people.teacher_orgs.get(sourced_id)
-        if orgs is not None and (sourced_id in teaching or export.school in orgs):
-            export.data.teachers[sourced_id] = _teacher_record(sourced_id, row)
+        if orgs is not None and (sourced_id in teaching or orgs & export.school_orgs):
+            export.data.teachers[sourced_id] = teacher_record(sourced_id, row)
 
 
-def _teacher_record(sourced_id: str, row: Row) -> TeacherRecord:
+def teacher_record(sourced_id: str, row: Row) -> TeacherRecord:
     given, family = row.get("givenName"), row.get("familyName")
     return TeacherRecord(
         source_id=sourced_id,

@@ -128,7 +128,9 @@ def test_the_sample_export_of_two_schools_asks_which_school_to_import():
     error = error_of(SAMPLE)
 
     assert str(error) == (
-        "orgs.csv: the export has 2 schools (12345 School 1, 54321 School 2); choose one with --org"
+        "orgs.csv: the export has 2 schools (12345 School 1, 54321 School 2); "
+        "say which by its sourcedId (the import page's “OneRoster org sourcedId” field, "
+        "or --org on the command line)"
     )
 
 
@@ -148,7 +150,7 @@ def test_the_sample_export_gives_the_chosen_schools_classes_and_no_students():
 def test_an_unknown_org_is_refused_with_the_list_of_schools():
     error = error_of(SAMPLE, org="999")
 
-    assert "no school has sourcedId “999”" in str(error)
+    assert "no org has sourcedId “999”" in str(error)
     assert "12345 School 1, 54321 School 2" in str(error)
 
 
@@ -390,13 +392,14 @@ def test_an_unsupported_version_names_the_manifest_line(tmp_path):
     assert "“1.0” is not supported" in problem.message
 
 
-def test_a_delta_export_is_refused(tmp_path):
+def test_a_delta_export_with_nothing_stored_to_apply_it_to_is_refused(tmp_path):
     folder = write_folder(tmp_path / "export", modes={"enrollments": "delta"})
 
     [problem] = error_of(folder).problems
 
-    assert problem.file == "manifest.csv"
-    assert "enrollments.csv is a delta export; OpenDoors reads only bulk" in problem.message
+    assert (problem.file, problem.line, problem.column) == ("manifest.csv", 9, "value")
+    assert problem.message.startswith("enrollments.csv is a delta export")
+    assert "import a bulk export first" in problem.message
 
 
 def test_missing_required_columns_in_several_files_are_all_reported(tmp_path):

@@ -72,3 +72,18 @@ def test_python_m_scheduler_runs_without_django(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["objective"] == 1
+
+
+def test_the_plan_times_each_phase_of_the_whole_command_start_up_included(tmp_path):
+    problem = write(tmp_path, EXAMPLE)
+    result = subprocess.run(
+        [sys.executable, "-m", "scheduler", str(problem), "--time-limit", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert list(plan["phases"])[:2] == ["reading", "greedy"]
+    assert plan["phases"]["reading"] > 0  # Python's start-up and imports count too
+    assert abs(sum(plan["phases"].values()) - plan["seconds"]) < 0.01

@@ -69,6 +69,8 @@ def test_a_bad_file_fails_with_its_problems_and_changes_nothing(client, personas
     page = client.get(f"/schools/lincoln/imports/{job.pk}/").content.decode()
     assert "week.csv, line 1, column period: missing required column “period”" in page
     assert "Nothing was changed" in page
+    # Reading the same file again would only say the same: the page asks for a fixed file.
+    assert "Upload again" in page and "Try again" not in page
     assert Meeting.objects.count() == before
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from teams.tests.factories import library_loaded
 from visits.capture import Entry, evidence_record
 from visits.models import EvidenceRead
 from visits.tests.test_debrief import big_round
 
 from .axe import axe_check
-from .conftest import sign_in
+from .conftest import SIZES, checked_at_both_sizes, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +90,35 @@ def test_the_host_page_fits_a_phone_and_passes_axe(page, live_server, transactio
     expect(page.get_by_text("4 bright moments")).to_be_visible()
     page.get_by_text("Show all", exact=False).click()  # every entry, opened
     check_page(page, "my-classroom")
+
+
+def test_the_group_follows_the_debrief_s_protocol_on_their_phones(
+    page, browser, live_server, transactional_db, personas, screenshots
+):
+    """An observer waits on the debrief's page on a phone; the coach starts the protocol and
+    moves on; the observer's page shows each step without a reload by hand."""
+    library_loaded()
+    visit, _ = captured_round(personas)
+    context = browser.new_context(viewport=SIZES["phone"])
+    try:
+        observer = context.new_page()
+        sign_in(observer, live_server, "o0")
+        observer.goto(f"{live_server.url}/visits/{visit.pk}/debrief/")
+        expect(observer.get_by_text("When the facilitator starts the protocol")).to_be_visible()
+
+        sign_in(page, live_server, "coach")
+        page.goto(f"{live_server.url}/visits/{visit.pk}/debrief/")
+        page.get_by_role("button", name="Start the protocol").click()
+        expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+
+        state = observer.locator("#run-state")
+        expect(state.get_by_role("heading", name="Describe")).to_be_visible(timeout=8000)
+        expect(observer.get_by_role("button", name="Next step")).to_have_count(0)
+        page.get_by_role("button", name="Next step").click()
+        expect(state.get_by_role("heading", name="Analyze")).to_be_visible(timeout=6000)
+        expect(observer.locator("#run-announce")).to_have_text("Step 2 of 4: Analyze")
+        checked_at_both_sizes(observer)
+        observer.set_viewport_size(SIZES["phone"])
+        screenshots(observer, "debrief-protocol-phone")
+    finally:
+        context.close()

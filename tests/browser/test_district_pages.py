@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from schools.models import Person
+from schools.services import invitation_link
 
 from .axe import axe_check
 from .conftest import NO_PAGE_SCROLL, SIZES, checked_at_both_sizes, sign_in
@@ -47,7 +48,31 @@ def test_a_principal_adds_a_coach_on_a_phone(
     page.get_by_role("checkbox", name="Coach", exact=True).check()
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_text("Cy Coach added")).to_be_visible()
-    assert Person.objects.get(email="cy@example.org").memberships.filter(role="coach").exists()
+    cy = Person.objects.get(email="cy@example.org")
+    assert cy.memberships.filter(role="coach").exists() and cy.invited_at is not None
     axe_check(page)
     assert page.evaluate(NO_PAGE_SCROLL)
     screenshots(page, "person-added")
+    # Sending it again at once is refused in place, saying from when it can be sent.
+    page.get_by_role("button", name="Send again to Cy Coach").click()
+    expect(page.get_by_text("you can send it again from")).to_be_visible()
+    axe_check(page)
+
+
+def test_an_invited_coach_sets_a_password_on_a_phone(
+    page, live_server, transactional_db, personas, screenshots
+):
+    cy = Person(username="cy", first_name="Cy", last_name="Coach", email="cy@example.org")
+    cy.set_unusable_password()
+    cy.save()
+    cy.memberships.create(school=personas.school, role="coach")
+    link = invitation_link(cy)
+    page.goto(live_server.url + link[link.index("/accounts/") :])
+    expect(page.get_by_role("heading", name="Welcome, Cy Coach")).to_be_visible()
+    checked_at_both_sizes(page)
+    page.set_viewport_size(SIZES["phone"])
+    screenshots(page, "invitation")
+    page.locator("input[name=new_password1]").fill("a-door-left-open-7")
+    page.get_by_label("New password confirmation").fill("a-door-left-open-7")
+    page.get_by_role("button", name="Set my password and sign in").click()
+    expect(page.get_by_text("Welcome to OpenDoors, Cy")).to_be_visible()

@@ -5,18 +5,16 @@ database connection, against PostgreSQL. In-memory SQLite cannot share one test 
 between threads' connections, so there these tests are skipped.
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 import scheduler
 from inquiry.services import cycle_start, participants_set
 from inquiry.tests.factories import next_weekday
 from schools.models import Meeting
+from tests.concurrency import at_once, postgresql_only
 from visits.models import Commitment, Proposal, ProposalStatus, Visit
 from visits.proposals import proposal_publish
 from visits.rules import ObserverPlan, VisitPlan
@@ -29,26 +27,7 @@ ROUNDS = 20
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
-    if connection.vendor == "sqlite":
-        pytest.skip("in-memory SQLite cannot share a test database between threads")
-
-
-def at_once(*calls):
-    """Run the calls at the same moment, each in its own thread and connection; return what
-    each returned, or the exception it raised."""
-    start = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            start.wait()
-            return call()
-        except Exception as error:
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
+    postgresql_only()
 
 
 def cycle_of(personas, host, title: str):

@@ -93,7 +93,7 @@ def test_the_host_page_takes_the_same_queries_for_few_or_many_entries_and_reader
         return len(captured)
 
     client.force_login(personas.colleague)
-    sync(client, visit, [entry(room, look_for=look_for.pk)])
+    sync(client, visit, [entry(room, look_for=look_for.pk), entry(room, kind="note", text="A")])
     EvidenceRead.objects.create(classroom=room, reader=personas.coach, where="debrief")
     few = queries()
     client.force_login(personas.colleague)

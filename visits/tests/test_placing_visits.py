@@ -342,3 +342,32 @@ def test_an_odd_visit_number_on_the_goal_page_is_ignored(client, personas):
     cycle, _ = make_round(personas)
     client.force_login(personas.colleague)
     assert client.get(f"/cycles/{cycle.pk}/goal/", {"visit": "²"}).status_code == 200
+
+
+def test_a_visit_is_not_placed_over_a_team_meeting(personas, cycle):
+    from teams.tests.factories import make_team
+
+    lesson = Meeting.objects.get(teacher=personas.teacher, slot=slot("Mon", "1"))
+    team = make_team(personas.school, "Grade 7", members=[personas.colleague])
+    team.meetings.create(date=MONDAY, slot=lesson.slot)
+    plan = VisitPlan(
+        date=MONDAY,
+        slot=lesson.slot,
+        classrooms=[(personas.teacher, lesson.section)],
+        observers=[ObserverPlan(personas.colleague)],
+    )
+    with pytest.raises(ValidationError, match="Grade 7"):
+        visit_schedule(cycle=cycle, plan=plan)
+    team.meetings.update(status="cancelled")
+    assert visit_schedule(cycle=cycle, plan=plan).status == VisitStatus.SCHEDULED
+
+
+def test_the_scheduler_counts_a_team_meeting_as_busy(personas, cycle):
+    from teams.tests.factories import make_team
+
+    free = slot("Mon", "3")
+    team = make_team(personas.school, "Grade 7", members=[personas.colleague])
+    team.meetings.create(date=MONDAY, slot=free)
+    problem = cycle_problem(cycle, monday=MONDAY)
+    busy = {(u.teacher, u.day, u.period) for u in problem.unavailable}
+    assert (str(personas.colleague.pk), "Mon", "3") in busy

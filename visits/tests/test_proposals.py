@@ -278,9 +278,28 @@ def test_the_most_that_can_fit_is_said_to_be_proven():
     )
 
 
-def test_a_search_cut_short_by_its_time_limit_says_so():
+def test_a_search_cut_short_by_its_time_limit_says_how_far_it_might_be_from_the_best():
     assert said(wanted=9, placed=7, bound=8, reasons=["Not found in time."]) == (
-        "7 of 9 fit so far; the scheduler ran out of time before proving more cannot fit."
+        "7 of 9 requested visits fit so far; at most 1 more could fit. A longer search might "
+        "find it."
+    )
+
+
+def test_a_search_cut_short_when_coverage_ran_out_says_what_would_help():
+    short = "at 3, a coverage is needed but no colleague free then has coverage left."
+    assert said(wanted=20, placed=7, bound=12, reasons=[short]) == (
+        "7 of 20 requested visits fit so far; at most 5 more could fit. More substitute "
+        "periods might help, as might a longer search."
+    )
+
+
+def test_a_gap_in_classrooms_is_said_in_requested_visits_never_more_than_are_unmet():
+    # The scheduler's bound counts classrooms: 6 more, where only 2 requested visits are
+    # unmet.
+    short = "at 3, a coverage is needed but no colleague free then has coverage left."
+    assert said(wanted=3, placed=1, bound=7, reasons=[short]) == (
+        "1 of 3 requested visits fit so far; at most 2 more could fit. More substitute "
+        "periods might help, as might a longer search."
     )
 
 

@@ -81,6 +81,18 @@ def _removed(preview) -> list[str]:
     lines = []
     if preview.teachers.removed:
         lines.append("teachers losing their meetings: " + ", ".join(preview.teachers.removed))
+    if preview.teachers_deactivated:
+        lines.append(
+            "will be deactivated (no longer in the export): "
+            + ", ".join(preview.teachers_deactivated)
+        )
+    if preview.teachers_kept:
+        lines.append("kept, losing only their meetings: " + "; ".join(preview.teachers_kept))
+    for name in preview.teachers_inactive:
+        lines.append(
+            f"{name} is in the export but deactivated; reactivate them on the People page "
+            "if they are back"
+        )
     if preview.sections.removed:
         lines.append("sections removed: " + ", ".join(preview.sections.removed))
     if preview.days_removed or preview.periods_removed:

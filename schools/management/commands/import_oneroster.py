@@ -1,4 +1,5 @@
-"""`opendoors import-oneroster DIR_OR_ZIP --school SLUG [--org SOURCEDID] [--days Mon,Tue]`."""
+"""`opendoors import-oneroster DIR_OR_ZIP --school SLUG [--org SOURCEDID] [--days Mon,Tue]`:
+a bulk export, or a delta export merged onto the school's stored schedule."""
 
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,8 @@ from django.core.management.base import CommandError
 
 from rosters.oneroster import read_oneroster
 from rosters.schedule_data import ProgressCallback, ScheduleData
+from schools.models import School
+from schools.selectors import schedule_data_stored
 
 from ._import import ImportCommand
 
@@ -16,7 +19,12 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--org", default="", help="the school's org sourcedId in the export")
+        parser.add_argument(
+            "--org",
+            default="",
+            help="the org sourcedId whose classes are the school's: needed when the export "
+            "has several schools, or none of type school (any org: a department, a district)",
+        )
         parser.add_argument(
             "--days",
             default="",
@@ -29,4 +37,12 @@ class Command(ImportCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
         days = [d.strip() for d in options["days"].split(",") if d.strip()] or None
-        return read_oneroster(path, org=options["org"], days=days, on_progress=on_progress)
+        # A delta export is merged onto what the school stores now.
+        school = School.objects.filter(slug=options["school"]).first()
+        return read_oneroster(
+            path,
+            org=options["org"],
+            days=days,
+            on_progress=on_progress,
+            stored=lambda: schedule_data_stored(school) if school else None,
+        )
