@@ -182,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r.problem}: {r.phases}")
     print(f"every plan valid: {'yes' if all(r.valid for r in rows) else 'NO'}")
+    late = [r.problem for r in rows if r.seconds > args.time_limit + 0.5]
+    kept = "NO: " + ", ".join(late) if late else "yes"
+    print(f"every command within the time limit + 0.5 s: {kept}")
+    print(f"the same plan twice: {'yes' if all(r.same for r in rows) else 'NO'}")
     with open(OUT / "scheduler_hard.csv", "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=[*asdict(rows[0]), "gap"])
         writer.writeheader()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .problem import Meeting, Problem, Request
 
@@ -63,6 +64,12 @@ class _Class:
     section: str
     subject: str
     grades: frozenset[str]
+
+
+class _Scoring(NamedTuple):
+    new: int  # observers new to teaching
+    subjects: list[set[str]]  # observers' subjects, where another subject is preferred
+    grades: list[set[str]]  # observers' grades, where another grade is preferred
 
 
 class Index:
@@ -143,6 +150,7 @@ class Index:
         grades = None if request.grades is None else set(request.grades)
         observers = request.observers
         best = self._best_score(request)
+        scoring = self._scoring(request)
         options: list[Option] = []
         found_best = 0
         for i, host in enumerate(pool):
@@ -153,7 +161,7 @@ class Index:
                     continue
                 if grades is not None and not c.grades & grades:
                     continue
-                score = self._score(request, host, c)
+                score = self._score(scoring, host, c)
                 options.append(Option(host, c.section, score))
                 found_best += score == best
                 break
@@ -175,21 +183,28 @@ class Index:
             best += CROSS if "cross_grade" in request.prefer and self._grades[o] else 0
         return best
 
-    def _score(self, request: Request, host: str, c: _Class) -> int:
+    def _scoring(self, request: Request) -> _Scoring:
+        """What `_score` needs of the observers, worked out once for the classes of a slot:
+        how many are new, and the subjects and grades of those who have any where the
+        request prefers another subject or grade."""
+        observers = request.observers
+        return _Scoring(
+            sum(1 for o in observers if self._new[o]),
+            [own for o in observers if (own := self._subjects[o])]
+            if "cross_content" in request.prefer
+            else [],
+            [own for o in observers if (own := self._grades[o])]
+            if "cross_grade" in request.prefer
+            else [],
+        )
+
+    def _score(self, scoring: _Scoring, host: str, c: _Class) -> int:
         """Soft preference of the observers visiting this class (higher is better)."""
-        score = 0
-        experienced_host = self._new[host] is False
-        for o in request.observers:
-            if experienced_host and self._new[o]:
-                score += NEW_WITH_EXPERIENCED
-            if "cross_content" in request.prefer:
-                own = self._subjects[o]
-                if own and c.subject and c.subject not in own:
-                    score += CROSS
-            if "cross_grade" in request.prefer:
-                own = self._grades[o]
-                if own and c.grades and not own & c.grades:
-                    score += CROSS
+        score = NEW_WITH_EXPERIENCED * scoring.new if self._new[host] is False else 0
+        if scoring.subjects and c.subject:
+            score += CROSS * sum(1 for own in scoring.subjects if c.subject not in own)
+        if scoring.grades and c.grades:
+            score += CROSS * sum(1 for own in scoring.grades if not own & c.grades)
         return score
 
     def cover_possible(self, observers: tuple[str, ...], slot: int) -> bool:

@@ -142,8 +142,9 @@ class SlotModel:
             if len(vars_) > 1:
                 self.cp.add_at_most_one(vars_)
 
-    def hint(self, visits: list[Visit]) -> None:
-        """Start the search from this plan (in the slots the model decides)."""
+    def hint(self, visits: list[Visit]) -> int:
+        """Start the search from this plan (in the slots the model decides); the plan's
+        value of `met()`."""
         placed = placement_of(self.index, visits)
         chosen = {(i, s) for i, slots in placed.slots.items() for s in slots}
         covering = {(t, s) for s, teachers in placed.covers.items() for t in teachers}
@@ -156,6 +157,9 @@ class SlotModel:
             self.cp.add_hint(var, who in hosting)
         for s, var in self.substitutes.items():
             self.cp.add_hint(var, placed.substitutes.get(s, 0))
+        # meets and met_terms were filled together, one entry per request and slot
+        weights = (w for _, w in self.met_terms)
+        return sum(w for key, w in zip(self.meets, weights, strict=True) if key in chosen)
 
     def met(self) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.weighted_sum(

@@ -5,7 +5,8 @@
 2. Otherwise, placements (slots.py) decide when each request meets and who covers, and
    only then choose classrooms, among teachers who do not observe then: a quick order
    (fewest covers first), then the slot model solved by CP-SAT, for the whole week when
-   the time allows, else a day at a time around the rest of the week. The slot model
+   the time allows, else around the rest of the week a day at a time, then two days at a
+   time (which can move a group from one day to another). The slot model
    and bound.py (a linear relaxation; for big weeks, a knapsack of the coverage and seats
    the week has) prove bounds that count coverage and classrooms.
 3. When the full model (model.py) fits in the time left, CP-SAT improves met visits on
@@ -29,6 +30,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterator
+from itertools import combinations
 from time import perf_counter
 
 from ortools.sat.python import cp_model
@@ -45,12 +47,13 @@ from .slots import SlotModel, greedy_placement, realize, slot_model_size
 
 log = logging.getLogger(__name__)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-# CP-SAT's deterministic work per wall-clock second allotted, measured on the 2-core
-# development machine while other jobs shared it (0.2–0.5).
-WORK_PER_SECOND = 0.3
-# Tries of the last pass (polish.py) per second of the time limit: each takes about 10 ms
-# in a plan of 3,000 visits.
-POLISH_TRIES = 30
+# CP-SAT's deterministic work per wall-clock second allotted. A quiet core of the 2-core
+# development machine does about 0.7 a second on the slot model; 0.5 leaves room for a
+# neighbour. Busier than that, the wall-clock guard ends searches and plans can differ.
+WORK_PER_SECOND = 0.5
+# Work of the last pass (polish.py) per second of the time limit, in visits looked at: a
+# try looks at the whole plan, 1.5 µs a visit (30 tries of a 3,000-visit plan, 0.14 s).
+POLISH_WORK = 90_000
 # A round of the full model's search is this share of the time limit.
 ROUND = 0.1
 # Presolve costs more than it saves on these models (measured with bench/): most
@@ -64,7 +67,7 @@ SECONDS_PER_VARIABLE = 3e-5
 SLOT_MODEL_BUDGET = 15_000
 # The whole week's slot model is solved when its share of the time limit gives about this
 # much deterministic work per variable (proven optimal at 200 teachers with 5.5 units for
-# 11,000 variables); otherwise only a day at a time (`_by_day`).
+# 11,000 variables); otherwise only a day or two at a time (`_by_days`).
 WORK_PER_VARIABLE = 5e-4
 # GLOP's deterministic work per second of the time limit, for the linear relaxation
 # (bound.py: solved on a few columns, 0.1–2 CPU seconds at 800 teachers).
@@ -135,7 +138,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 1, seed:
             bound = min(bound, _floor(solver.best_objective_bound))
         log.debug("slot model %s: met %d, bound %d", solver.status_name(status), met, bound)
     if met < bound and size <= SLOT_MODEL_BUDGET * len(index.problem.days):
-        visits, met = _by_day(index, visits, met, bound, work, clock, workers, seed)
+        visits, met = _by_days(index, visits, met, bound, work, clock, workers, seed)
         clock.reserve = _explaining(index, visits)
         clock.lap("search")
 
@@ -177,7 +180,7 @@ def _placements(
     return visits, met
 
 
-def _by_day(
+def _by_days(
     index: Index,
     visits: list[Visit],
     met: int,
@@ -187,33 +190,35 @@ def _by_day(
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int]:
-    """Large-neighbourhood search, a day at a time: the slot model re-plans one day with the
-    rest of the week kept, and the plan is kept when it meets more; round the week again
-    while a day gains."""
+    """Large-neighbourhood search: the slot model re-plans one day, then two days at once,
+    with the rest of the week kept, and the plan is kept when it meets more. A day alone
+    cannot move a group to another day; two days can. Round the neighbourhoods again while
+    one gains."""
     days = index.problem.days
+    neighbourhoods = [(day,) for day in days] + list(combinations(days, 2))
     gained = True
-    last = 0.0  # wall seconds of the last day: building and realizing are not guarded
+    per_day = 0.0  # wall seconds a day took: building and realizing are not guarded
     while gained and met < bound:
         gained = False
-        for day in days:
-            if work <= 0.01 or clock.left() <= max(0.1, last):
+        for chosen in neighbourhoods:
+            if work <= 0.01 or met >= bound or clock.left() <= max(0.1, per_day * len(chosen)):
                 return visits, met
             began = perf_counter()
-            free = {s for s, (d, _) in enumerate(index.slots) if d == day}
+            free = {s for s, (d, _) in enumerate(index.slots) if d in chosen}
             slots = SlotModel(index, around=visits, free=free)
-            slots.hint(visits)  # the day as planned: a search that only improves on it
+            planned = slots.hint(visits)  # the days as planned: a search that only improves
             slots.cp.maximize(slots.met())
-            solver = _solver(clock.left(), min(work, work / len(days) + 0.05), workers, seed)
+            share = len(chosen) * work / len(days) + 0.05
+            solver = _solver(clock.left(), min(work, share), workers, seed)
             status = solver.solve(slots.cp)
             work -= solver.deterministic_time / WORK_PER_SECOND
-            if status not in FOUND:
-                last = perf_counter() - began
-                continue
-            found = realize(index, slots.placement(solver))
-            if _met(index, found) > met:
-                visits, met, gained = found, _met(index, found), True
-            log.debug("day %s: %s, met %d", day, solver.status_name(status), met)
-            last = perf_counter() - began
+            # Realizing costs as much as the search at 800 teachers: only for a gain.
+            if status in FOUND and solver.objective_value > planned:
+                found = realize(index, slots.placement(solver))
+                if _met(index, found) > met:
+                    visits, met, gained = found, _met(index, found), True
+            log.debug("days %s: %s, met %d", chosen, solver.status_name(status), met)
+            per_day = max(per_day, (perf_counter() - began) / len(chosen))
     return visits, met
 
 
@@ -296,7 +301,7 @@ def _rounds(
 
 
 def _polished(index: Index, visits: list[Visit], clock: _Clock) -> list[Visit]:
-    tries = round(POLISH_TRIES * clock.time_limit)
+    tries = round(POLISH_WORK * clock.time_limit / max(1, len(visits)))
     return fewer_covers(index, visits, tries=tries, until=perf_counter() + max(0.0, clock.left()))
 
 

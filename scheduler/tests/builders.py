@@ -1,4 +1,5 @@
-"""Small problems written the way a coach would describe them, and an exhaustive search.
+"""Small problems written the way a coach would describe them, an exhaustive search, and
+`solve_unhurried`, which keeps a busy test machine from changing what the solver finds.
 
 `school("Ana: Mon1 math 3, Mon2 -", ...)` is shorthand for a week: each teacher's
 classes by slot (`-` = free, `x` = unavailable); slots not mentioned are free.
@@ -10,12 +11,28 @@ from collections.abc import Iterator
 from itertools import combinations, product
 from pathlib import Path
 
-from scheduler.plan import SUBSTITUTE, Visit
+import scheduler.solver
+from scheduler.plan import SUBSTITUTE, Plan, Visit
 from scheduler.problem import Meeting, Problem, Request, Rules, Teacher, Unavailable
 from scheduler.validate import visit_problems
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SCHEDULES = sorted((DATA / "schedules").glob("*.csv"))
+# Wall-clock seconds given per second of the time limit by `solve_unhurried`.
+SLACK = 5
+
+
+def solve_unhurried(problem: Problem, *, time_limit: float, **options: int) -> Plan:
+    """`solve` with the deterministic work of `time_limit` and SLACK times the wall-clock
+    seconds to do it. The suite runs on every core at once, beside browsers: with the
+    default, the wall-clock guard could end a search early, and what the plan meets, or
+    whether two runs agree, would depend on the load."""
+    default = scheduler.solver.WORK_PER_SECOND
+    scheduler.solver.WORK_PER_SECOND = default / SLACK
+    try:
+        return scheduler.solver.solve(problem, time_limit=time_limit * SLACK, **options)
+    finally:
+        scheduler.solver.WORK_PER_SECOND = default
 
 
 def school(

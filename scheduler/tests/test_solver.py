@@ -1,8 +1,6 @@
 """The solver places visits by the rules, meets as many as possible, prefers good
 pairings and little coverage, and reports a true bound beside the plan."""
 
-import time
-
 import pytest
 
 from scheduler import (
@@ -18,7 +16,7 @@ from scheduler.generate import school as made_up_school
 from scheduler.generate import with_requests
 from scheduler.plan import Visit
 
-from .builders import group, pair, school
+from .builders import group, pair, school, solve_unhurried
 from .test_problem_json import EXAMPLE
 
 
@@ -184,13 +182,11 @@ def test_the_solver_never_does_worse_than_greedy_and_its_bound_is_above_both():
     assert first.objective <= plan.objective <= plan.bound <= first.bound
 
 
-def test_the_time_limit_is_kept_on_a_large_school():
+def test_on_a_large_school_the_plan_is_within_five_percent_of_its_bound():
+    # The time limit itself is measured by bench/ (scheduler_bench.py, scheduler_hard_bench.py).
     problem = with_requests(made_up_school(300, seed=1), seed=1)
-    start = time.perf_counter()
-    plan = solved(problem, time_limit=2)
-    assert (
-        time.perf_counter() - start < 2 + 3
-    )  # model building is counted; slack for a busy machine
+    plan = solve_unhurried(problem, time_limit=2)
+    assert plan_problems(problem, plan) == []
     assert plan.objective >= 0.95 * plan.bound
 
 
