@@ -99,6 +99,23 @@ def serialized(app, lock: threading.Lock):
 
 
 @pytest.fixture
+def server_turn(live_server):
+    """A lock to hold while the test writes to the database with its page open (a page that
+    polls, a service worker that fetches): requests are answered only between such writes.
+
+    The live server shares this thread's connection to the in-memory SQLite test database,
+    and SQLite refuses to write a table that another statement on the connection is still
+    reading ("database table is locked"), whichever thread runs it (Django's documentation
+    of LiveServerTestCase warns of the same)."""
+    lock = threading.Lock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    httpd.set_app(serialized(app, lock))
+    yield lock
+    httpd.set_app(app)
+
+
+@pytest.fixture
 def server_log(live_server):
     """Every request the live server answers, as "METHOD /path".
 

@@ -48,16 +48,17 @@ def test_moving_on_starts_the_next_step_s_full_time_and_says_so(
 
 
 def test_saving_the_debrief_keeps_the_protocol_s_countdown_running(
-    page, live_server, transactional_db, personas
+    page, live_server, transactional_db, personas, server_turn
 ):
     _, visit = make_round(personas, held=True)  # the debrief opens once it starts
     sign_in(page, live_server, "coach")
     out, minutes = open_debrief(page, live_server, visit)
     # Two minutes of the step pass (on the server's clock, which the countdown follows).
-    run = Debrief.objects.get(visit=visit).run
-    ProtocolRun.objects.filter(pk=run.pk).update(
-        step_started_at=run.step_started_at - timedelta(minutes=2)
-    )
+    with server_turn:  # the page asks for the run's state every few seconds
+        run = Debrief.objects.get(visit=visit).run
+        ProtocolRun.objects.filter(pk=run.pk).update(
+            step_started_at=run.step_started_at - timedelta(minutes=2)
+        )
 
     page.get_by_label("Notes: Describe").fill("Pairs explained their strategies")
     page.get_by_label("Takeaways").fill("Talk before writing works")
