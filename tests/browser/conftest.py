@@ -6,6 +6,7 @@ import re
 import shutil
 import threading
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def page(browser):
     assert not blocked, "the security headers blocked:\n" + "\n".join(blocked)
 
 
-def serialized(app, lock: threading.Lock):
+def serialized(app, lock):
     """The live server's WSGI app, answering one request at a time while it holds `lock`."""
 
     def application(environ, start_response):
@@ -141,14 +142,26 @@ def task_worker(live_server, transactional_db):
     database (an in-memory SQLite database is only shared within one process).
 
     Connections to a shared in-memory database fail at once with "database table is locked"
-    instead of waiting, so the worker and the live server take turns: the worker runs in batch
-    mode (every ready task, then return) while holding a lock that each request also holds.
+    (or "database schema is locked") instead of waiting, so the worker, the live server and
+    the test's own queries take turns: the worker runs in batch mode (every ready task, then
+    return) while holding a lock that each request and each of the test's queries also holds
+    (the live server shares the test's connection, so a request's queries take it again).
     """
-    lock = threading.Lock()
+    lock = threading.RLock()
     httpd = live_server.thread.httpd
     app = httpd.get_app()
     httpd.set_app(serialized(app, lock))
+
+    def take_turn(execute, sql, params, many, context):
+        with lock:
+            return execute(sql, params, many, context)
+
+    # (PostgreSQL waits for locks instead of refusing, and each thread has its connection:
+    # there the test's queries need no turn, and taking one could wait on the worker while
+    # the worker waits on a row the test's transaction holds.)
+    turns = nullcontext()
     if connection.vendor == "sqlite":
+        turns = connection.execute_wrapper(take_turn)
         # The test's own checks (and the live server, which shares this thread's connection)
         # read without taking table read-locks, so a read while the worker writes neither
         # fails with "database table is locked" nor makes the worker's write fail.
@@ -164,8 +177,8 @@ def task_worker(live_server, transactional_db):
                     with lock:
                         worker.run()
                 except OperationalError as error:
-                    # The test's own thread read the database at that moment (its checks
-                    # do not take the lock): the worker tries again on its next turn.
+                    # The test's own thread was inside a transaction (its statements take
+                    # turns, not its transactions): the worker tries again on its next turn.
                     if "locked" not in str(error):
                         raise
                 time.sleep(worker.interval)
@@ -175,10 +188,11 @@ def task_worker(live_server, transactional_db):
             connections.close_all()
 
     thread = threading.Thread(target=run, name="task-worker", daemon=True)
-    thread.start()
-    yield worker
-    worker.running = False
-    thread.join(timeout=10)
+    with turns:
+        thread.start()
+        yield worker
+        worker.running = False
+        thread.join(timeout=10)
     httpd.set_app(app)
     assert not thread.is_alive(), "the task worker did not stop"
     assert not errors, f"the task worker crashed: {errors!r}"
