@@ -71,6 +71,11 @@ class _Scoring(NamedTuple):
     subjects: list[set[str]]  # observers' subjects, where another subject is preferred
     grades: list[set[str]]  # observers' grades, where another grade is preferred
 
+    def best(self) -> int:
+        """The highest score a class could get: an experienced host of another subject and
+        grade than every observer's."""
+        return NEW_WITH_EXPERIENCED * self.new + CROSS * (len(self.subjects) + len(self.grades))
+
 
 class Index:
     def __init__(self, problem: Problem):
@@ -149,8 +154,8 @@ class Index:
         subjects = None if request.subjects is None else set(request.subjects)
         grades = None if request.grades is None else set(request.grades)
         observers = request.observers
-        best = self._best_score(request)
         scoring = self._scoring(request)
+        best = scoring.best()
         options: list[Option] = []
         found_best = 0
         for i, host in enumerate(pool):
@@ -174,14 +179,6 @@ class Index:
                 return options, True
         options.sort(key=lambda o: -o.score)
         return options, False
-
-    def _best_score(self, request: Request) -> int:
-        best = 0
-        for o in request.observers:
-            best += NEW_WITH_EXPERIENCED if self._new[o] else 0
-            best += CROSS if "cross_content" in request.prefer and self._subjects[o] else 0
-            best += CROSS if "cross_grade" in request.prefer and self._grades[o] else 0
-        return best
 
     def _scoring(self, request: Request) -> _Scoring:
         """What `_score` needs of the observers, worked out once for the classes of a slot:
