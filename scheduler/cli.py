@@ -42,7 +42,7 @@ def run(
     # The time limit is the whole command's: starting and reading count, and writing is
     # kept a moment.
     reading = perf_counter() - start
-    plan = solve(problem, time_limit=max(0.1, time_limit - reading - WRITING), workers=workers)
+    plan = solve(problem, time_limit=time_limit, spent=reading + WRITING, workers=workers)
     plan.phases = {"reading": reading} | plan.phases
     plan.seconds = perf_counter() - start
     text = json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n"

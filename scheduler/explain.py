@@ -193,10 +193,7 @@ class Explainer:
         """Do enough fitting classrooms have room in this slot? The index's short list
         first; every class taught then only when that list was cut and is not enough."""
         size = len(self.request.observers)
-        lists = [so.options]
-        if so.capped:
-            lists.append(tuple(self.index.host_candidates(self.request, so.slot)[0]))
-        for options in lists:
+        for options in self.index.options_in(self.request, so):
             rooms = {
                 o.host
                 for o in options

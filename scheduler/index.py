@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import NamedTuple
 
 from .problem import Meeting, Problem, Request
@@ -59,11 +61,9 @@ class Candidates:
     upper: int  # most visits this request could get if it were alone in the school
 
 
-@dataclass(frozen=True)
-class _Class:
+class _Class(NamedTuple):
     section: str
-    subject: str
-    grades: frozenset[str]
+    kind: int  # in Index._kinds
 
 
 class _Scoring(NamedTuple):
@@ -75,6 +75,41 @@ class _Scoring(NamedTuple):
         """The highest score a class could get: an experienced host of another subject and
         grade than every observer's."""
         return NEW_WITH_EXPERIENCED * self.new + CROSS * (len(self.subjects) + len(self.grades))
+
+
+class _Kind(NamedTuple):
+    """What a class's score and fit depend on: its teacher's experience, subject, grades."""
+
+    experienced: bool
+    subject: str
+    grades: frozenset[str]
+
+
+class _Fit:
+    """A request's score for each kind of class, worked out when first met (-1: the class
+    does not fit the request's subjects or grades)."""
+
+    def __init__(self, request: Request, scoring: _Scoring, kinds: list[_Kind]):
+        self.scoring = scoring
+        self.scores: dict[int, int] = {}
+        self._kinds = kinds
+        self._subjects = None if request.subjects is None else set(request.subjects)
+        self._grades = None if request.grades is None else set(request.grades)
+
+    def score(self, kind: int) -> int:
+        k = self._kinds[kind]
+        scoring = self.scoring
+        score = -1
+        if (self._subjects is None or k.subject in self._subjects) and (
+            self._grades is None or k.grades & self._grades
+        ):
+            score = NEW_WITH_EXPERIENCED * scoring.new if k.experienced else 0
+            if scoring.subjects and k.subject:
+                score += CROSS * sum(1 for own in scoring.subjects if k.subject not in own)
+            if scoring.grades and k.grades:
+                score += CROSS * sum(1 for own in scoring.grades if not own & k.grades)
+        self.scores[kind] = score
+        return score
 
 
 class Index:
@@ -97,29 +132,6 @@ class Index:
         self.cover_limit = {t: _limit(problem.max_coverages(t)) for t in ids}
         self.coverers = [[t for t in self.free[s] if self.cover_limit[t] > 0] for s in self.slots_i]
         self._coverer_sets = [set(teachers) for teachers in self.coverers]
-        # Classes a host could be visited in: teaching, available, allowed to host.
-        self.classes: list[dict[str, tuple[_Class, ...]]] = [
-            {
-                t: tuple(
-                    _Class(m.section, m.subject, frozenset(m.grades)) for m in self.meetings[t, s]
-                )
-                for t in self.teaching[s]
-                if self.hosting_limit[t] > 0
-            }
-            for s in self.slots_i
-        ]
-        self._by_subject: list[dict[str, list[str]]] = []
-        self._by_grade: list[dict[str, list[str]]] = []
-        for s in self.slots_i:
-            by_subject: defaultdict[str, list[str]] = defaultdict(list)
-            by_grade: defaultdict[str, list[str]] = defaultdict(list)
-            for t, classes in self.classes[s].items():
-                for c in classes:
-                    by_subject[c.subject].append(t)
-                    for g in c.grades:
-                        by_grade[g].append(t)
-            self._by_subject.append(by_subject)
-            self._by_grade.append(by_grade)
         new = problem.rules.new_teacher_years
         self._new = {t.id: None if t.years is None else t.years <= new for t in problem.teachers}
         self._subjects = {t.id: set(t.subjects) for t in problem.teachers}
@@ -129,6 +141,44 @@ class Index:
                 self._subjects[m.teacher].add(m.subject)
             if m.grades and not problem.teacher(m.teacher).grades:
                 self._grades[m.teacher].update(m.grades)
+        # Classes a host could be visited in: teaching, available, allowed to host. Classes
+        # of the same kind score the same for a request: each kind is scored once.
+        kinds: dict[_Kind, int] = {}
+        self.classes: list[dict[str, tuple[_Class, ...]]] = [
+            {
+                t: tuple(
+                    _Class(
+                        m.section,
+                        kinds.setdefault(
+                            _Kind(self._new[t] is False, m.subject, frozenset(m.grades)),
+                            len(kinds),
+                        ),
+                    )
+                    for m in self.meetings[t, s]
+                )
+                for t in self.teaching[s]
+                if self.hosting_limit[t] > 0
+            }
+            for s in self.slots_i
+        ]
+        self._kinds = list(kinds)
+        self._fits: dict[str, _Fit] = {}
+        self._pools: dict[
+            tuple[int, tuple[str, ...] | None, tuple[str, ...] | None], tuple[str, ...]
+        ] = {}
+        self._by_subject: list[dict[str, list[str]]] = []
+        self._by_grade: list[dict[str, list[str]]] = []
+        for s in self.slots_i:
+            by_subject: defaultdict[str, list[str]] = defaultdict(list)
+            by_grade: defaultdict[str, list[str]] = defaultdict(list)
+            for t, classes in self.classes[s].items():
+                for c in classes:
+                    kind = self._kinds[c.kind]
+                    by_subject[kind.subject].append(t)
+                    for g in kind.grades:
+                        by_grade[g].append(t)
+            self._by_subject.append(by_subject)
+            self._by_grade.append(by_grade)
         self.cap = self._choose_cap()
         self.candidates = [self._candidates(r) for r in problem.requests]
 
@@ -146,63 +196,67 @@ class Index:
         """The classes that fit the request in this slot, best first, and whether some
         were left out: with `enough`, the search stops once that many of the best
         possible score are found, or `LOOK_FURTHER` times as many of any score."""
-        classes = self.classes[slot]
         pool = self._pool(request, slot)
         if request.hosts is None and pool:
             turn = _spread(request.id, "", slot) % len(pool)
-            pool = pool[turn:] + pool[:turn]
-        subjects = None if request.subjects is None else set(request.subjects)
-        grades = None if request.grades is None else set(request.grades)
+            order: Iterable[str] = chain(islice(pool, turn, None), islice(pool, turn))
+        else:
+            order = pool
+        classes = self.classes[slot]
+        fit = self._fit(request)
+        scores = fit.scores
+        best = fit.scoring.best()
         observers = request.observers
-        scoring = self._scoring(request)
-        best = scoring.best()
         options: list[Option] = []
         found_best = 0
-        for i, host in enumerate(pool):
+        last = len(pool) - 1
+        for i, host in enumerate(order):
             if host in observers:
                 continue
-            for c in classes[host]:
-                if subjects is not None and c.subject not in subjects:
+            for section, kind in classes[host]:
+                score = scores.get(kind)
+                if score is None:
+                    score = fit.score(kind)
+                if score < 0:
                     continue
-                if grades is not None and not c.grades & grades:
-                    continue
-                score = self._score(scoring, host, c)
-                options.append(Option(host, c.section, score))
+                options.append(Option(host, section, score))
                 found_best += score == best
                 break
             if (
                 enough is not None
                 and (found_best >= enough or len(options) >= LOOK_FURTHER * enough)
-                and i + 1 < len(pool)
+                and i < last
             ):
-                options.sort(key=lambda o: -o.score)
+                options.sort(key=_best_first)
                 return options, True
-        options.sort(key=lambda o: -o.score)
+        options.sort(key=_best_first)
         return options, False
 
-    def _scoring(self, request: Request) -> _Scoring:
-        """What `_score` needs of the observers, worked out once for the classes of a slot:
-        how many are new, and the subjects and grades of those who have any where the
-        request prefers another subject or grade."""
-        observers = request.observers
-        return _Scoring(
-            sum(1 for o in observers if self._new[o]),
-            [own for o in observers if (own := self._subjects[o])]
-            if "cross_content" in request.prefer
-            else [],
-            [own for o in observers if (own := self._grades[o])]
-            if "cross_grade" in request.prefer
-            else [],
-        )
+    def options_in(self, request: Request, so: SlotOptions) -> Iterator[Sequence[Option]]:
+        """The slot's short list of classes, then, when it was cut and the caller asks for
+        more, every class that fits (looked for only then: it costs a scan of the school)."""
+        yield so.options
+        if so.capped:
+            yield self.host_candidates(request, so.slot)[0]
 
-    def _score(self, scoring: _Scoring, host: str, c: _Class) -> int:
-        """Soft preference of the observers visiting this class (higher is better)."""
-        score = NEW_WITH_EXPERIENCED * scoring.new if self._new[host] is False else 0
-        if scoring.subjects and c.subject:
-            score += CROSS * sum(1 for own in scoring.subjects if c.subject not in own)
-        if scoring.grades and c.grades:
-            score += CROSS * sum(1 for own in scoring.grades if not own & c.grades)
-        return score
+    def _fit(self, request: Request) -> _Fit:
+        """How the request's observers would score each kind of class (worked out once
+        per request): how many are new, and the subjects and grades of those who have any
+        where the request prefers another subject or grade."""
+        fit = self._fits.get(request.id)
+        if fit is None:
+            observers = request.observers
+            scoring = _Scoring(
+                sum(1 for o in observers if self._new[o]),
+                [own for o in observers if (own := self._subjects[o])]
+                if "cross_content" in request.prefer
+                else [],
+                [own for o in observers if (own := self._grades[o])]
+                if "cross_grade" in request.prefer
+                else [],
+            )
+            fit = self._fits[request.id] = _Fit(request, scoring, self._kinds)
+        return fit
 
     def cover_possible(self, observers: tuple[str, ...], slot: int) -> bool:
         """Could all these teaching observers be covered in this slot, ignoring other visits?"""
@@ -216,18 +270,24 @@ class Index:
         colleagues = len(coverers) - sum(1 for o in observers if o in coverers)
         return len(observers) <= colleagues + spare
 
-    def _pool(self, request: Request, slot: int) -> list[str]:
+    def _pool(self, request: Request, slot: int) -> Sequence[str]:
         """The teachers whose classes in this slot may fit the request (before filters)."""
         classes = self.classes[slot]
         if request.hosts is not None:
             return [h for h in dict.fromkeys(request.hosts) if h in classes]
-        if request.subjects is not None:
-            index, keys = self._by_subject[slot], request.subjects
-        elif request.grades is not None:
-            index, keys = self._by_grade[slot], request.grades
-        else:
-            return list(classes)
-        return list(dict.fromkeys(h for key in keys for h in index.get(key, ())))
+        key = (slot, request.subjects, None if request.subjects is not None else request.grades)
+        pool = self._pools.get(key)
+        if pool is None:
+            if request.subjects is not None:
+                index, keys = self._by_subject[slot], request.subjects
+            elif request.grades is not None:
+                index, keys = self._by_grade[slot], request.grades
+            else:
+                index, keys = {"": list(classes)}, ("",)
+            pool = self._pools[key] = tuple(
+                dict.fromkeys(h for k in keys for h in index.get(k, ()))
+            )
+        return pool
 
     def _keep(self, request: Request, cap: int) -> int:
         if request.kind == "pair":
@@ -272,6 +332,10 @@ def _upper(request: Request, full: dict[int, list[str]]) -> int:
     if sum(1 for hosts in full.values() if len(hosts) >= request.visits) >= request.visits:
         return request.visits  # pick one new host per slot, greedily
     return min(request.visits, _matching(full))
+
+
+def _best_first(option: Option) -> int:
+    return -option.score
 
 
 def _limit(value: int | None) -> int:

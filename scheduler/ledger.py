@@ -22,6 +22,11 @@ class Ledger:
         self.covering: Counter[str] = Counter()
         self.substitutes = 0
         self.observers_at: dict[tuple[str, int], set[str]] = defaultdict(set)
+        # Colleagues who could cover in a slot, less those who used up their coverage:
+        # coverage given is never taken back in a ledger, so they are dropped for good,
+        # which spares a scan of them in every question of a week where coverage is scarce.
+        self._used_up: set[str] = set()
+        self._coverers: dict[int, tuple[int, list[str]]] = {}
 
     @classmethod
     def from_visits(cls, index: Index, visits: list[Visit]) -> Ledger:
@@ -35,7 +40,7 @@ class Ledger:
                 ledger.observers_at[v.host, s].add(v.observer)
             if v.cover is not None and (v.observer, s) not in covered:
                 covered.add((v.observer, s))
-                ledger._cover(v.cover, s)
+                ledger.cover(v.cover, s)
         return ledger
 
     def free_to_observe(self, teacher: str, slot: int) -> bool:
@@ -51,13 +56,7 @@ class Ledger:
 
     def covers_available(self, slot: int, exclude: tuple[str, ...] = ()) -> list[str]:
         """Colleagues who could still cover in this slot, least used first."""
-        free = [
-            t
-            for t in self.index.coverers[slot]
-            if (t, slot) not in self.busy
-            and t not in exclude
-            and self.covering[t] < self.index.cover_limit[t]
-        ]
+        free = [t for t in self._may_cover(slot) if (t, slot) not in self.busy and t not in exclude]
         return sorted(free, key=lambda t: self.covering[t])
 
     def substitutes_left(self) -> int:
@@ -67,16 +66,21 @@ class Ledger:
         short = count - self.substitutes_left()
         if short <= 0:
             return True
-        for t in self.index.coverers[slot]:
-            if (
-                (t, slot) not in self.busy
-                and t not in exclude
-                and self.covering[t] < self.index.cover_limit[t]
-            ):
+        for t in self._may_cover(slot):
+            if (t, slot) not in self.busy and t not in exclude:
                 short -= 1
                 if short == 0:
                     return True
         return False
+
+    def _may_cover(self, slot: int) -> list[str]:
+        """The slot's colleagues who have coverage left (busy or not)."""
+        used_up = self._used_up
+        seen, teachers = self._coverers.get(slot, (0, self.index.coverers[slot]))
+        if seen != len(used_up):
+            teachers = [t for t in teachers if t not in used_up]
+            self._coverers[slot] = (len(used_up), teachers)
+        return teachers
 
     def choose_covers(
         self, observers: tuple[str, ...], slot: int, exclude: tuple[str, ...]
@@ -92,7 +96,7 @@ class Ledger:
     def observe(self, observer: str, slot: int, cover: str | None) -> None:
         self.busy[observer, slot] = "observing"
         if cover is not None:
-            self._cover(cover, slot)
+            self.cover(cover, slot)
 
     def visit(self, observer: str, host: str, slot: int) -> None:
         self._host(host, slot, 1)
@@ -104,9 +108,12 @@ class Ledger:
         self.load[host, slot] += observers
         self.busy[host, slot] = "hosting"
 
-    def _cover(self, cover: str, slot: int) -> None:
+    def cover(self, cover: str, slot: int) -> None:
+        """`cover` (a colleague or SUBSTITUTE) covers an observer in this slot."""
         if cover == SUBSTITUTE:
             self.substitutes += 1
         else:
             self.covering[cover] += 1
             self.busy[cover, slot] = "covering"
+            if self.covering[cover] >= self.index.cover_limit[cover]:
+                self._used_up.add(cover)

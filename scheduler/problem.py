@@ -16,6 +16,7 @@ Extensions to §3 (all optional, so version 1 files stay valid):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -135,6 +136,7 @@ class Problem:
         return cached
 
 
+@cache  # a week's thousands of classes share a few grade labels
 def split_grades(grade: str) -> tuple[str, ...]:
     return tuple(g.strip() for g in grade.split(",") if g.strip())
 

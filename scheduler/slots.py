@@ -222,7 +222,6 @@ def realize(index: Index, placement: Placement) -> list[Visit]:
     visits: list[Visit] = []
     placed = sorted(placement.slots.items(), key=lambda item: _hardest(index.candidates[item[0]]))
     covers = {s: list(teachers) for s, teachers in placement.covers.items()}
-    substitutes = dict(placement.substitutes)
     # Observers first, so that no classroom is chosen whose teacher observes then.
     for i, slots in placed:
         for s in slots:
@@ -245,13 +244,8 @@ def realize(index: Index, placement: Placement) -> list[Visit]:
         for s, options in chosen:
             cover_of = {}
             for observer in by_slot[s].needs_cover:
-                if covers.get(s):
-                    cover_of[observer] = covers[s].pop()
-                    ledger.covering[cover_of[observer]] += 1
-                else:
-                    cover_of[observer] = SUBSTITUTE
-                    substitutes[s] = substitutes.get(s, 0) - 1
-                    ledger.substitutes += 1
+                cover_of[observer] = covers[s].pop() if covers.get(s) else SUBSTITUTE
+                ledger.cover(cover_of[observer], s)
             day, period = index.slots[s]
             for option in options:
                 for observer in c.request.observers:
@@ -290,11 +284,8 @@ def _classrooms(
     chosen = []
     for so in slots:
         s = so.slot
-        lists = [so.options]
-        if so.capped:
-            lists.append(tuple(index.host_candidates(request, s)[0]))
         rooms: list[Option] = []
-        for options in lists:
+        for options in index.options_in(request, so):
             rooms = [o for o in options if o.host not in used and ledger.room_for(o.host, s, size)]
             if len(rooms) >= need:
                 break

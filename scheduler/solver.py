@@ -47,18 +47,33 @@ from .slots import SlotModel, greedy_placement, realize, slot_model_size
 
 log = logging.getLogger(__name__)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-# CP-SAT's deterministic work per wall-clock second allotted. A quiet core of the 2-core
-# development machine does about 0.7 a second on the slot model; 0.5 leaves room for a
-# neighbour. Busier than that, the wall-clock guard ends searches and plans can differ.
-WORK_PER_SECOND = 0.5
+# CP-SAT's deterministic work per wall-clock second allotted: what a quiet core of the
+# slower of the 2-core development machines does on the slot model (0.3 to 0.38; the
+# faster one does 0.7). Busier than that, the wall-clock guard ends searches and plans
+# can differ.
+WORK_PER_SECOND = 0.3
+# Seconds, per variable of the week's slot model, of the phases that run to their end
+# whatever the time: reading, the index and greedy, the placement, the bound, realizing
+# and polishing, explaining (6.5 s for 45,000 variables at 800 teachers on the slower
+# machine). The search is allotted what they leave, so that on that machine its work
+# limit, not the wall clock, ends it.
+PHASES_PER_VARIABLE = 1.5e-4
 # Work of the last pass (polish.py) per second of the time limit, in visits looked at: a
-# try looks at the whole plan, 1.5 µs a visit (30 tries of a 3,000-visit plan, 0.14 s).
-POLISH_WORK = 90_000
+# try looks at the whole plan, 1.5 to 3 µs a visit (50 tries of a 3,000-visit plan, 0.45 s at
+# most).
+POLISH_WORK = 15_000
+# Seconds of work a neighbourhood is given at least (`_by_days`): a day of an 800-teacher
+# scarce week was solved to optimality with 0.34 units, 1.1 s.
+NEIGHBOURHOOD_WORK = 1.2
 # A round of the full model's search is this share of the time limit.
 ROUND = 0.1
-# Presolve costs more than it saves on these models (measured with bench/): most
+# Presolve costs more than it saves on the full model (measured with bench/): most
 # constraints are already tight.
 PARAMETERS: dict[str, object] = {"cp_model_presolve": False}
+# The slot model is another matter: with presolve and CP-SAT's fuller linear relaxation, a
+# day of an 800-teacher week is solved to optimality in the work that, without them, found
+# nothing better than the day as planned (bench/hard_problems.py, scarce week).
+SLOT_PARAMETERS: dict[str, object] = {"linearization_level": 2}
 # Building and loading the full model costs about this many seconds per variable; it is
 # left out when that would not leave it time to search.
 SECONDS_PER_VARIABLE = 3e-5
@@ -77,9 +92,9 @@ LP_WORK = 0.5
 class _Clock:
     """The time limit, the time kept for the explanations, and the seconds of each phase."""
 
-    def __init__(self, time_limit: float):
+    def __init__(self, time_limit: float, patience: float = 1.0, spent: float = 0.0):
         self.start = perf_counter()
-        self.deadline = self.start + max(0.1, time_limit)
+        self.deadline = self.start + max(0.1, time_limit * patience - spent)
         self.time_limit = time_limit
         self.reserve = 0.1
         self.phases: dict[str, float] = {}
@@ -94,10 +109,23 @@ class _Clock:
         self._mark = now
 
 
-def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> Plan:
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 1,
+    seed: int = 0,
+    spent: float = 0.0,
+    patience: float = 1.0,
+) -> Plan:
     """Plan the problem's visits within `time_limit` seconds (everything included).
+    `spent`: seconds of the limit already used (a command's start-up and reading); the
+    wall-clock guard counts them, the work does not, so that the plan does not vary with them.
+    `patience` lets the wall clock run that many times the limit before its guard ends a
+    search: the work, and so the plan, stay those of `time_limit` (for a machine too busy
+    to do that work in time, such as a test suite on every core).
     Raises ProblemError if the problem refers to unknown teachers, days or periods."""
-    clock = _Clock(time_limit)
+    clock = _Clock(time_limit, patience, spent)
     problem_check(problem)
     index = Index(problem)
     visits = greedy_visits(index)
@@ -121,14 +149,17 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 1, seed:
             bound = achievable(index, min(bound, bound if relaxed is None else relaxed))
         log.debug("bound %d", bound)
         clock.lap("bound")
-    work = 0.5 * time_limit
+    # The seconds of the time limit the phases that run to their end are expected to leave.
+    spare = 0.9 * time_limit - PHASES_PER_VARIABLE * size
+    work = max(0.0, min(0.5 * time_limit, spare))
+    allotted = work
     whole_week = size * WORK_PER_VARIABLE <= work * WORK_PER_SECOND
     if met < bound and whole_week and clock.left() > 0.2:
         slots = SlotModel(index)
         slots.hint(visits)
         slots.cp.add(slots.met() <= bound)
         slots.cp.maximize(slots.met())
-        solver = _solver(clock.left(), work, workers, seed)
+        solver = _solver(clock.left(), work, workers, seed, SLOT_PARAMETERS)
         status = solver.solve(slots.cp)
         work -= solver.deterministic_time / WORK_PER_SECOND
         if status in FOUND:
@@ -144,23 +175,41 @@ def solve(problem: Problem, *, time_limit: float = 10.0, workers: int = 1, seed:
 
     capped = any(so.capped for c in index.candidates for so in c.slots)
     variables = sum(len(so.options) + 1 for c in index.candidates for so in c.slots)
-    # Whether to build the full model depends on the time limit, not on the time left
-    # (which varies from run to run), so that the plan does not; the guard aside.
+    # Whether to build the full model, and the work of its rounds, depend on the time limit
+    # and the work done so far, not on the time left (which varies from run to run), so
+    # that the plan does not; the guard aside.
     building = 2 * SECONDS_PER_VARIABLE * variables
+    spare -= building + allotted - work
     if any(c.slots for c in index.candidates) and (
-        building < 0.5 * time_limit and clock.left() > building
+        building < 0.5 * time_limit and spare > ROUND * time_limit and clock.left() > building
     ):
         model = Model(index)
         model.hint_visits(visits)
         clock.lap("model")
         if met < bound:
             visits, met, bound = _more_visits(
-                model, visits, met, bound, capped, clock, workers, seed
+                model,
+                visits,
+                met,
+                bound,
+                capped,
+                clock,
+                min(spare, 0.3 * time_limit),
+                workers,
+                seed,
             )
             clock.lap("search")
         if clock.left() > 0.1 and model.soft_terms:
             visits, met, bound = _preferences(
-                model, visits, met, bound, capped, clock, workers, seed
+                model,
+                visits,
+                met,
+                bound,
+                capped,
+                clock,
+                min(spare, 0.5 * time_limit),
+                workers,
+                seed,
             )
             clock.lap("preferences")
     elif met < bound:
@@ -208,8 +257,9 @@ def _by_days(
             slots = SlotModel(index, around=visits, free=free)
             planned = slots.hint(visits)  # the days as planned: a search that only improves
             slots.cp.maximize(slots.met())
-            share = len(chosen) * work / len(days) + 0.05
-            solver = _solver(clock.left(), min(work, share), workers, seed)
+            # A day's even share of little work finds nothing: at least NEIGHBOURHOOD_WORK.
+            share = max(len(chosen) * work / len(days), NEIGHBOURHOOD_WORK) + 0.05
+            solver = _solver(clock.left(), min(work, share), workers, seed, SLOT_PARAMETERS)
             status = solver.solve(slots.cp)
             work -= solver.deterministic_time / WORK_PER_SECOND
             # Realizing costs as much as the search at 800 teachers: only for a gain.
@@ -229,6 +279,7 @@ def _more_visits(
     bound: int,
     capped: bool,
     clock: _Clock,
+    work: float,
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int, int]:
@@ -239,7 +290,7 @@ def _more_visits(
     weight = worst + 1
     model.cp.add(model.met() <= bound)  # a proven bound: reaching it is enough
     model.cp.maximize(weight * model.met() - penalty)
-    for solver in _rounds(model, clock, 0.3, workers, seed):
+    for solver in _rounds(model, clock, work, workers, seed):
         found = model.visits(solver)
         if _met(index, found) >= met:
             visits, met = _polished(index, found, clock), _met(index, found)
@@ -259,6 +310,7 @@ def _preferences(
     bound: int,
     capped: bool,
     clock: _Clock,
+    work: float,
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int, int]:
@@ -269,7 +321,7 @@ def _preferences(
     model.cp.add(model.met() >= met)
     model.cp.add(model.met() <= bound)
     model.cp.maximize(model.soft() if met == bound else big * model.met() + model.soft())
-    for solver in _rounds(model, clock, 0.5, workers, seed):
+    for solver in _rounds(model, clock, work, workers, seed):
         found = _polished(index, model.visits(solver), clock)
         if _met(index, found) >= met:
             visits, met = found, _met(index, found)
@@ -281,12 +333,12 @@ def _preferences(
 
 
 def _rounds(
-    model: Model, clock: _Clock, share: float, workers: int, seed: int
+    model: Model, clock: _Clock, work: float, workers: int, seed: int
 ) -> Iterator[cp_model.CpSolver]:
-    """Solve in rounds of fixed work, each from the last one's best plan, while a round
-    finds a better plan and time is left; yield each round's solver that found one."""
+    """Solve in rounds of fixed work (`work` seconds in all, `WORK_PER_SECOND`), each from
+    the last one's best plan, while a round finds a better plan and time is left; yield
+    each round's solver that found one."""
     best: float | None = None
-    work = share * clock.time_limit  # in seconds of the development machine
     while work > 0.01 and clock.left() > 0.05:
         chunk = min(work, max(0.5, ROUND * clock.time_limit))
         solver = _solver(clock.left(), chunk, workers, seed)
@@ -346,7 +398,13 @@ def _floor(value: float) -> int:
     return math.floor(value + 1e-6)
 
 
-def _solver(guard: float, seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(
+    guard: float,
+    seconds: float,
+    workers: int,
+    seed: int,
+    parameters: dict[str, object] = PARAMETERS,
+) -> cp_model.CpSolver:
     """A CP-SAT solver that does the same work every run: a fixed seed, interleaved
     workers, and a limit on deterministic work worth `seconds` (a share of the time limit,
     never of the time left, which varies from run to run); `guard` is the wall-clock limit."""
@@ -356,6 +414,6 @@ def _solver(guard: float, seconds: float, workers: int, seed: int) -> cp_model.C
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
-    for name, value in PARAMETERS.items():
+    for name, value in parameters.items():
         setattr(solver.parameters, name, value)
     return solver

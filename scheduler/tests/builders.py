@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from itertools import combinations, product
 from pathlib import Path
 
-import scheduler.solver
 from scheduler.plan import SUBSTITUTE, Plan, Visit
 from scheduler.problem import Meeting, Problem, Request, Rules, Teacher, Unavailable
+from scheduler.solver import solve
 from scheduler.validate import visit_problems
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -27,12 +27,7 @@ def solve_unhurried(problem: Problem, *, time_limit: float, **options: int) -> P
     seconds to do it. The suite runs on every core at once, beside browsers: with the
     default, the wall-clock guard could end a search early, and what the plan meets, or
     whether two runs agree, would depend on the load."""
-    default = scheduler.solver.WORK_PER_SECOND
-    scheduler.solver.WORK_PER_SECOND = default / SLACK
-    try:
-        return scheduler.solver.solve(problem, time_limit=time_limit * SLACK, **options)
-    finally:
-        scheduler.solver.WORK_PER_SECOND = default
+    return solve(problem, time_limit=time_limit, patience=SLACK, **options)
 
 
 def school(
