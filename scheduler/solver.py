@@ -19,9 +19,11 @@
 
 The same problem and time limit give the same plan: CP-SAT runs with a fixed seed, one
 worker (or interleaved workers), and a limit on deterministic work (`WORK_PER_SECOND`
-per second allotted), not on wall time. The wall clock only guards the time limit: on a
-machine so busy that the work does not fit in the seconds allotted, the guard stops the
-search earlier, and the plan may then differ from run to run.
+per second allotted), not on wall time. The seconds allotted to the search are what the
+time limit leaves once the phases that run to their end have had theirs, estimated from
+the problem's size (`PHASES_PER_VARIABLE`), never measured. The wall clock only guards
+the time limit: on a machine so busy that the work does not fit in the seconds allotted,
+the guard stops the search earlier, and the plan may then differ from run to run.
 """
 
 from __future__ import annotations
@@ -339,7 +341,9 @@ def _rounds(
     the last one's best plan, while a round finds a better plan and time is left; yield
     each round's solver that found one."""
     best: float | None = None
-    while work > 0.01 and clock.left() > 0.05:
+    # Loading the full model into CP-SAT takes a few tenths of a second before its own
+    # limits count: a round is not started in the last ones.
+    while work > 0.01 and clock.left() > 0.3:
         chunk = min(work, max(0.5, ROUND * clock.time_limit))
         solver = _solver(clock.left(), chunk, workers, seed)
         status = solver.solve(model.cp)
