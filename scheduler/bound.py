@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from time import perf_counter
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from ortools.linear_solver import pywraplp
 
@@ -67,13 +67,19 @@ class _Column:
     rows: tuple[tuple[Row, float], ...]
 
 
+class Relaxation(NamedTuple):
+    bound: int | None  # None when GLOP did not finish a first round
+    effort: int  # simplex iterations times rows, over the rounds: what GLOP's time grows with
+
+
 def coverage_bound(
     index: Index, *, seconds: float, work: float = 10.0, known: tuple[int, int] = (0, NO_LIMIT)
-) -> int | None:
+) -> Relaxation:
     """The relaxation's bound rounded down, or None when GLOP did not finish a first round
     within its deterministic `work` (the same every run) or the wall-clock guard `seconds`.
     With `known` (met visits, a bound): the rounds stop once they cannot prove more."""
     met, ceiling = known
+    effort = 0
     until = perf_counter() + seconds
     columns = [_columns(index, i, c) for i, c in enumerate(index.candidates)]
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -113,13 +119,21 @@ def coverage_bound(
         lp.SetTimeLimit(max(1, int((until - perf_counter()) * 1000)))
         if perf_counter() >= until or lp.Solve() != pywraplp.Solver.OPTIMAL:
             break
+        effort += lp.iterations() * len(rows)
         if objective.Value() >= ceiling:  # the whole relaxation is no lower
             log.debug("relaxation: %.1f, no lower than %d", objective.Value(), ceiling)
             break
         prices = {key: max(0.0, r.dual_value()) for key, r in rows.items()}
         value, positive = _priced(index, columns, prices, seats)
         best = value if best is None else min(best, value)
-        log.debug("relaxation: %.1f, %d columns, proves %.1f", objective.Value(), len(added), value)
+        log.debug(
+            "relaxation: %.1f, %d columns, %d rows, %d iterations, proves %.1f",
+            objective.Value(),
+            len(added),
+            len(rows),
+            lp.iterations(),
+            value,
+        )
         if best < met + 1:
             break
         fresh = [col for col in positive if (col.i, col.slot.slot) not in added]
@@ -134,7 +148,7 @@ def coverage_bound(
             _supply(index, lp, row, rooms=True)
         for col in fresh:
             add(col)
-    return None if best is None else math.floor(best + 1e-6)
+    return Relaxation(None if best is None else math.floor(best + 1e-6), effort)
 
 
 def _columns(index: Index, i: int, c: Candidates) -> list[_Column]:

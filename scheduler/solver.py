@@ -50,16 +50,22 @@ from .slots import SlotModel, greedy_placement, realize, slot_model_size
 log = logging.getLogger(__name__)
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 # CP-SAT's deterministic work per wall-clock second allotted: what a quiet core of the
-# slower of the 2-core development machines does on the slot model (0.3 to 0.38; the
+# slower of the 2-core development machines does on the slot model (0.2 to 0.38; the
 # faster one does 0.7). Busier than that, the wall-clock guard ends searches and plans
 # can differ.
 WORK_PER_SECOND = 0.3
 # Seconds, per variable of the week's slot model, of the phases that run to their end
-# whatever the time: reading, the index and greedy, the placement, the bound, realizing
-# and polishing, explaining (6.5 s for 45,000 variables at 800 teachers on the slower
-# machine). The search is allotted what they leave, so that on that machine its work
-# limit, not the wall clock, ends it.
-PHASES_PER_VARIABLE = 1.5e-4
+# whatever the time: reading, the index and greedy, the placement, building the linear
+# relaxation, realizing and polishing, explaining (4.5 s for 45,000 variables at 800
+# teachers on the slower machine); and seconds per unit of the relaxation's `effort` (its
+# simplex iterations times rows: 1.9 s for the scarce 800-teacher week, 0.6 s when its
+# coverage is used up). The search is allotted what they leave, so that on that machine
+# its work limit, not the wall clock, ends it.
+PHASES_PER_VARIABLE = 1.0e-4
+SECONDS_PER_EFFORT = 1.2e-8
+# Seconds, per variable of the days re-planned, of building a neighbourhood's slot model and
+# realizing it (`_by_days`): 0.2 s and 0.2 s a day at 800 teachers; counted in its work.
+NEIGHBOURHOOD_PER_VARIABLE = 3e-5
 # Work of the last pass (polish.py) per second of the time limit, in visits looked at: a
 # try looks at the whole plan, 1.5 to 3 µs a visit (50 tries of a 3,000-visit plan, 0.45 s at
 # most).
@@ -142,17 +148,18 @@ def solve(
         clock.reserve = _explaining(index, visits)
         clock.lap("placement")
     size = slot_model_size(index) if met < bound else 0
+    # The seconds of the time limit the phases that run to their end are expected to leave.
+    spare = 0.85 * time_limit - PHASES_PER_VARIABLE * size
     if met < bound:
         bound = achievable(index, min(bound, supply_bound(index)))
         if met < bound and clock.left() > 0.2:
             relaxed = coverage_bound(
                 index, seconds=clock.left() * 0.6, work=LP_WORK * time_limit, known=(met, bound)
             )
-            bound = achievable(index, min(bound, bound if relaxed is None else relaxed))
+            spare -= SECONDS_PER_EFFORT * relaxed.effort
+            bound = achievable(index, min(bound, bound if relaxed.bound is None else relaxed.bound))
         log.debug("bound %d", bound)
         clock.lap("bound")
-    # The seconds of the time limit the phases that run to their end are expected to leave.
-    spare = 0.9 * time_limit - PHASES_PER_VARIABLE * size
     work = max(0.0, min(0.5 * time_limit, spare))
     allotted = work
     whole_week = size * WORK_PER_VARIABLE <= work * WORK_PER_SECOND
@@ -247,6 +254,7 @@ def _by_days(
     one gains."""
     days = index.problem.days
     neighbourhoods = [(day,) for day in days] + list(combinations(days, 2))
+    day_size = slot_model_size(index) / len(days)
     gained = True
     per_day = 0.0  # wall seconds a day took: building and realizing are not guarded
     while gained and met < bound:
@@ -264,6 +272,7 @@ def _by_days(
             solver = _solver(clock.left(), min(work, share), workers, seed, SLOT_PARAMETERS)
             status = solver.solve(slots.cp)
             work -= solver.deterministic_time / WORK_PER_SECOND
+            work -= NEIGHBOURHOOD_PER_VARIABLE * day_size * len(chosen)
             # Realizing costs as much as the search at 800 teachers: only for a gain.
             if status in FOUND and solver.objective_value > planned:
                 found = realize(index, slots.placement(solver))
@@ -377,8 +386,8 @@ def _finished(index: Index, visits: list[Visit], bound: int, clock: _Clock) -> P
 
 
 def _explaining(index: Index, visits: list[Visit]) -> float:
-    """Seconds to keep for the explanations: about 4 ms per request not fully met
-    (measured: 0.4 s for 108 unmet groups at 800 teachers), more on a busy machine."""
+    """Seconds to keep for the explanations: about 1.5 ms per request not fully met
+    (measured: 0.22 s for 166 at 800 teachers), kept at 4 ms."""
     rows = Counter(v.request for v in visits)
     unmet = 0
     for c in index.candidates:
@@ -387,7 +396,7 @@ def _explaining(index: Index, visits: list[Visit]) -> float:
             unmet += rows[request.id] == 0
         else:
             unmet += rows[request.id] < request.visits
-    return 0.05 + 0.01 * unmet
+    return 0.05 + 0.004 * unmet
 
 
 def _met(index: Index, visits: list[Visit]) -> int:

@@ -66,7 +66,7 @@ def test_placements_make_valid_visits_and_every_relaxation_bounds_the_best_plan(
     optimum = best_met(problem)
     assert visit_problems(problem, realize(index, greedy_placement(index))) == []
     assert supply_bound(index) >= optimum
-    assert coverage_bound(index, seconds=5) >= optimum
+    assert coverage_bound(index, seconds=5).bound >= optimum
     slots = SlotModel(index)
     slots.cp.maximize(slots.met())
     solver = cp_model.CpSolver()
@@ -87,7 +87,7 @@ def test_on_the_benchmark_weeks_the_relaxation_bounds_every_plan_found_and_is_qu
         index = Index(week)
         plan, greedy = solve_unhurried(week, time_limit=3), greedy_plan(week)
         assert plan_problems(week, plan) == [] and plan_problems(week, greedy) == []
-        relaxed = coverage_bound(index, seconds=30)
+        relaxed = coverage_bound(index, seconds=30).bound
         assert relaxed is not None
         assert relaxed >= plan.objective >= greedy.objective
         assert supply_bound(index) >= plan.objective
