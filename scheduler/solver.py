@@ -178,7 +178,7 @@ def solve(
             bound = min(bound, _floor(solver.best_objective_bound))
         log.debug("slot model %s: met %d, bound %d", solver.status_name(status), met, bound)
     if met < bound and size <= SLOT_MODEL_BUDGET * len(index.problem.days):
-        visits, met = _by_days(index, visits, met, bound, work, clock, workers, seed)
+        visits, met, work = _by_days(index, visits, met, bound, work, clock, workers, seed)
         clock.reserve = _explaining(index, visits)
         clock.lap("search")
 
@@ -247,11 +247,11 @@ def _by_days(
     clock: _Clock,
     workers: int,
     seed: int,
-) -> tuple[list[Visit], int]:
+) -> tuple[list[Visit], int, float]:
     """Large-neighbourhood search: the slot model re-plans one day, then two days at once,
     with the rest of the week kept, and the plan is kept when it meets more. A day alone
     cannot move a group to another day; two days can. Round the neighbourhoods again while
-    one gains."""
+    one gains. Returns the plan, its met visits and the work left."""
     days = index.problem.days
     neighbourhoods = [(day,) for day in days] + list(combinations(days, 2))
     day_size = slot_model_size(index) / len(days)
@@ -261,7 +261,7 @@ def _by_days(
         gained = False
         for chosen in neighbourhoods:
             if work <= 0.01 or met >= bound or clock.left() <= max(0.1, per_day * len(chosen)):
-                return visits, met
+                return visits, met, work
             began = perf_counter()
             free = {s for s, (d, _) in enumerate(index.slots) if d in chosen}
             slots = SlotModel(index, around=visits, free=free)
@@ -280,7 +280,7 @@ def _by_days(
                     visits, met, gained = found, _met(index, found), True
             log.debug("days %s: %s, met %d", chosen, solver.status_name(status), met)
             per_day = max(per_day, (perf_counter() - began) / len(chosen))
-    return visits, met
+    return visits, met, work
 
 
 def _more_visits(
