@@ -54,6 +54,8 @@ FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 # faster one does 0.7). Busier than that, the wall-clock guard ends searches and plans
 # can differ.
 WORK_PER_SECOND = 0.3
+# The same for the full model (presolve off, many more variables): 0.17 on that machine.
+FULL_MODEL_WORK_PER_SECOND = 0.17
 # Seconds, per variable of the week's slot model, of the phases that run to their end
 # whatever the time: reading, the index and greedy, the placement, building the linear
 # relaxation, realizing and polishing, explaining (4.5 s for 45,000 variables at 800
@@ -168,7 +170,7 @@ def solve(
         slots.hint(visits)
         slots.cp.add(slots.met() <= bound)
         slots.cp.maximize(slots.met())
-        solver = _solver(clock.left(), work, workers, seed, SLOT_PARAMETERS)
+        solver = _solver(clock.left(), work, workers, seed, SLOT_PARAMETERS, WORK_PER_SECOND)
         status = solver.solve(slots.cp)
         work -= solver.deterministic_time / WORK_PER_SECOND
         if status in FOUND:
@@ -269,7 +271,9 @@ def _by_days(
             slots.cp.maximize(slots.met())
             # A day's even share of little work finds nothing: at least NEIGHBOURHOOD_WORK.
             share = max(len(chosen) * work / len(days), NEIGHBOURHOOD_WORK) + 0.05
-            solver = _solver(clock.left(), min(work, share), workers, seed, SLOT_PARAMETERS)
+            solver = _solver(
+                clock.left(), min(work, share), workers, seed, SLOT_PARAMETERS, WORK_PER_SECOND
+            )
             status = solver.solve(slots.cp)
             work -= solver.deterministic_time / WORK_PER_SECOND
             work -= NEIGHBOURHOOD_PER_VARIABLE * day_size * len(chosen)
@@ -354,9 +358,9 @@ def _rounds(
     # limits count: a round is not started in the last ones.
     while work > 0.01 and clock.left() > 0.3:
         chunk = min(work, max(0.5, ROUND * clock.time_limit))
-        solver = _solver(clock.left(), chunk, workers, seed)
+        solver = _solver(clock.left(), chunk, workers, seed, PARAMETERS, FULL_MODEL_WORK_PER_SECOND)
         status = solver.solve(model.cp)
-        work -= solver.deterministic_time / WORK_PER_SECOND
+        work -= solver.deterministic_time / FULL_MODEL_WORK_PER_SECOND
         if status not in FOUND or (best is not None and solver.objective_value <= best):
             return
         best = solver.objective_value
@@ -416,14 +420,16 @@ def _solver(
     seconds: float,
     workers: int,
     seed: int,
-    parameters: dict[str, object] = PARAMETERS,
+    parameters: dict[str, object],
+    rate: float,
 ) -> cp_model.CpSolver:
     """A CP-SAT solver that does the same work every run: a fixed seed, interleaved
-    workers, and a limit on deterministic work worth `seconds` (a share of the time limit,
-    never of the time left, which varies from run to run); `guard` is the wall-clock limit."""
+    workers, and a limit on deterministic work worth `seconds` at `rate` units a second (a
+    share of the time limit, never of the time left, which varies from run to run); `guard`
+    is the wall-clock limit."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, guard)
-    solver.parameters.max_deterministic_time = max(0.01, seconds * WORK_PER_SECOND)
+    solver.parameters.max_deterministic_time = max(0.01, seconds * rate)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
