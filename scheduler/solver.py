@@ -79,7 +79,7 @@ NEIGHBOURHOOD_WORK = 1.2
 ROUND = 0.1
 # Presolve costs more than it saves on the full model (measured with bench/): most
 # constraints are already tight.
-PARAMETERS: dict[str, object] = {"cp_model_presolve": False}
+FULL_MODEL_PARAMETERS: dict[str, object] = {"cp_model_presolve": False}
 # The slot model is another matter: with presolve and CP-SAT's fuller linear relaxation, a
 # day of an 800-teacher week is solved to optimality in the work that, without them, found
 # nothing better than the day as planned (bench/hard_problems.py, scarce week).
@@ -180,7 +180,7 @@ def solve(
             bound = min(bound, _floor(solver.best_objective_bound))
         log.debug("slot model %s: met %d, bound %d", solver.status_name(status), met, bound)
     if met < bound and size <= SLOT_MODEL_BUDGET * len(index.problem.days):
-        visits, met, work = _by_days(index, visits, met, bound, work, clock, workers, seed)
+        visits, met, work = _by_days(index, visits, met, bound, size, work, clock, workers, seed)
         clock.reserve = _explaining(index, visits)
         clock.lap("search")
 
@@ -245,6 +245,7 @@ def _by_days(
     visits: list[Visit],
     met: int,
     bound: int,
+    size: int,
     work: float,
     clock: _Clock,
     workers: int,
@@ -253,10 +254,11 @@ def _by_days(
     """Large-neighbourhood search: the slot model re-plans one day, then two days at once,
     with the rest of the week kept, and the plan is kept when it meets more. A day alone
     cannot move a group to another day; two days can. Round the neighbourhoods again while
-    one gains. Returns the plan, its met visits and the work left."""
+    one gains. `size`: the week's slot model's variables. Returns the plan, its met visits
+    and the work left."""
     days = index.problem.days
     neighbourhoods = [(day,) for day in days] + list(combinations(days, 2))
-    day_size = slot_model_size(index) / len(days)
+    day_size = size / len(days)
     gained = True
     per_day = 0.0  # wall seconds a day took: building and realizing are not guarded
     while gained and met < bound:
@@ -358,7 +360,9 @@ def _rounds(
     # limits count: a round is not started in the last ones.
     while work > 0.01 and clock.left() > 0.3:
         chunk = min(work, max(0.5, ROUND * clock.time_limit))
-        solver = _solver(clock.left(), chunk, workers, seed, PARAMETERS, FULL_MODEL_WORK_PER_SECOND)
+        solver = _solver(
+            clock.left(), chunk, workers, seed, FULL_MODEL_PARAMETERS, FULL_MODEL_WORK_PER_SECOND
+        )
         status = solver.solve(model.cp)
         work -= solver.deterministic_time / FULL_MODEL_WORK_PER_SECOND
         if status not in FOUND or (best is not None and solver.objective_value <= best):
