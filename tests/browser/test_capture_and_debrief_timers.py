@@ -21,6 +21,13 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
+def about(minutes: int) -> re.Pattern[str]:
+    """The countdown at `minutes` left, or within the minute after: the installed clock also
+    runs in real time, and a loaded machine takes seconds between the steps (a reset would
+    show the visit's full time)."""
+    return re.compile(rf"^({minutes}:00|{minutes - 1}:[0-5]\d)$")
+
+
 def open_debrief(page, live_server, visit):
     """The debrief's page, its protocol started by the coach (its facilitator): the countdown
     of the first step, and that step's minutes."""
@@ -84,10 +91,11 @@ def test_the_capture_countdown_keeps_time_while_the_phone_sleeps(
 
     page.get_by_role("button", name="Start", exact=True).click()
     page.clock.fast_forward("02:00")
-    expect(countdown).to_have_text(f"{cycle.visit_minutes - 2}:00")
+    expect(countdown).to_have_text(about(cycle.visit_minutes - 2))
     page.get_by_role("button", name="Pause", exact=True).click()
+    paused_at = countdown.inner_text()
     page.clock.fast_forward("05:00")
-    expect(countdown).to_have_text(f"{cycle.visit_minutes - 2}:00")
+    expect(countdown).to_have_text(paused_at)
     screenshots(page, "capture-paused")
 
 
@@ -107,10 +115,10 @@ def test_saving_a_note_or_reloading_the_capture_page_keeps_the_countdown_running
     page.get_by_role("button", name="Save note").click()
     expect(page.locator("#recent")).to_contain_text("Pairs compared two answers")
     page.clock.fast_forward("01:00")
-    expect(countdown).to_have_text(f"{cycle.visit_minutes - 2}:00")
+    expect(countdown).to_have_text(about(cycle.visit_minutes - 2))
 
     page.reload()
     expect(page.locator("#capture[data-ready=yes]")).to_be_attached()
     page.clock.fast_forward("01:00")
-    expect(page.locator("#countdown")).to_have_text(f"{cycle.visit_minutes - 3}:00")
+    expect(page.locator("#countdown")).to_have_text(about(cycle.visit_minutes - 3))
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
