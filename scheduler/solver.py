@@ -5,8 +5,8 @@
 2. Otherwise, placements (slots.py) decide when each request meets and who covers, and
    only then choose classrooms, among teachers who do not observe then: a quick order
    (fewest covers first), then the slot model solved by CP-SAT, for the whole week when
-   the time allows, else around the rest of the week a day at a time, then two days at a
-   time (which can move a group from one day to another). The slot model
+   the time allows, else around the rest of the week half a day at a time, then a day, then
+   two days (which can move a group from one day to another). The slot model
    and bound.py (a linear relaxation; for big weeks, a knapsack of the coverage and seats
    the week has) prove bounds that count coverage and classrooms.
 3. When the full model (model.py) fits in the time left, CP-SAT improves met visits on
@@ -65,15 +65,17 @@ FULL_MODEL_WORK_PER_SECOND = 0.17
 # its work limit, not the wall clock, ends it.
 PHASES_PER_VARIABLE = 1.0e-4
 SECONDS_PER_EFFORT = 1.2e-8
-# Seconds, per variable of the days re-planned, of building a neighbourhood's slot model and
-# realizing it (`_by_days`): 0.2 s and 0.2 s a day at 800 teachers; counted in its work.
+# Seconds, per variable of the slots re-planned, of building a neighbourhood's slot model and
+# realizing it (`_neighbourhood_search`): 0.2 s and 0.2 s a day at 800 teachers; counted in
+# its work.
 NEIGHBOURHOOD_PER_VARIABLE = 3e-5
 # Work of the last pass (polish.py) per second of the time limit, in visits looked at: a
 # try looks at the whole plan, 1.5 to 3 µs a visit (50 tries of a 3,000-visit plan, 0.45 s at
 # most).
 POLISH_WORK = 15_000
-# Seconds of work a neighbourhood is given at least (`_by_days`): a day of an 800-teacher
-# scarce week was solved to optimality with 0.34 units, 1.1 s.
+# Seconds of work a neighbourhood is given at least (`_neighbourhood_search`): a day of an
+# 800-teacher scarce week was solved to optimality with 0.34 units, 1.1 s; half a day
+# needs at most 0.21.
 NEIGHBOURHOOD_WORK = 1.2
 # A round of the full model's search is this share of the time limit.
 ROUND = 0.1
@@ -92,7 +94,7 @@ SECONDS_PER_VARIABLE = 3e-5
 SLOT_MODEL_BUDGET = 15_000
 # The whole week's slot model is solved when its share of the time limit gives about this
 # much deterministic work per variable (proven optimal at 200 teachers with 5.5 units for
-# 11,000 variables); otherwise only a day or two at a time (`_by_days`).
+# 11,000 variables); otherwise only part of it at a time (`_neighbourhood_search`).
 WORK_PER_VARIABLE = 5e-4
 # GLOP's deterministic work per second of the time limit, for the linear relaxation
 # (bound.py: solved on a few columns, 0.1–2 CPU seconds at 800 teachers).
@@ -180,7 +182,9 @@ def solve(
             bound = min(bound, _floor(solver.best_objective_bound))
         log.debug("slot model %s: met %d, bound %d", solver.status_name(status), met, bound)
     if met < bound and size <= SLOT_MODEL_BUDGET * len(index.problem.days):
-        visits, met, work = _by_days(index, visits, met, bound, size, work, clock, workers, seed)
+        visits, met, work = _neighbourhood_search(
+            index, visits, met, bound, size, work, clock, workers, seed
+        )
         clock.reserve = _explaining(index, visits)
         clock.lap("search")
 
@@ -198,29 +202,16 @@ def solve(
         model.hint_visits(visits)
         clock.lap("model")
         if met < bound:
+            first = _Work(min(spare, 0.3 * time_limit))
             visits, met, bound = _more_visits(
-                model,
-                visits,
-                met,
-                bound,
-                capped,
-                clock,
-                min(spare, 0.3 * time_limit),
-                workers,
-                seed,
+                model, visits, met, bound, capped, clock, first, workers, seed
             )
+            spare -= first.used
             clock.lap("search")
         if clock.left() > 0.1 and model.soft_terms:
+            then = _Work(min(spare, 0.5 * time_limit))
             visits, met, bound = _preferences(
-                model,
-                visits,
-                met,
-                bound,
-                capped,
-                clock,
-                min(spare, 0.5 * time_limit),
-                workers,
-                seed,
+                model, visits, met, bound, capped, clock, then, workers, seed
             )
             clock.lap("preferences")
     elif met < bound:
@@ -240,7 +231,33 @@ def _placements(
     return visits, met
 
 
-def _by_days(
+def _neighbourhoods(index: Index) -> list[tuple[str, set[int]]]:
+    """What the large-neighbourhood search re-plans, a name and its slots: each half-day
+    (mornings, then afternoons), each day, each two days. A half-day's slot model is small
+    enough that CP-SAT solves it to optimality in a fraction of a day's work, and most of
+    the gain is found there (on bench/hard_problems.py's scarce 800-teacher week, the ten
+    half-days gained 30 visits with 0.13 units of work, the five days 50 with 0.75); a day
+    can then move a group between its morning and afternoon, two days between days."""
+    days: dict[str, list[int]] = {day: [] for day in index.problem.days}
+    for s, (day, _) in enumerate(index.slots):
+        days[day].append(s)
+    halves = [
+        (f"{day} {half}", set(half_slots))
+        for half, take in (("morning", 0), ("afternoon", 1))
+        for day, slots in days.items()
+        if (half_slots := _half(slots, take))
+    ]
+    whole = [(day, set(slots)) for day, slots in days.items()]
+    two = [(f"{a}+{b}", set(days[a]) | set(days[b])) for a, b in combinations(days, 2)]
+    return halves + whole + two
+
+
+def _half(slots: list[int], take: int) -> list[int]:
+    middle = (len(slots) + 1) // 2
+    return slots[:middle] if take == 0 else slots[middle:]
+
+
+def _neighbourhood_search(
     index: Index,
     visits: list[Visit],
     met: int,
@@ -251,41 +268,42 @@ def _by_days(
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int, float]:
-    """Large-neighbourhood search: the slot model re-plans one day, then two days at once,
-    with the rest of the week kept, and the plan is kept when it meets more. A day alone
-    cannot move a group to another day; two days can. Round the neighbourhoods again while
-    one gains. `size`: the week's slot model's variables. Returns the plan, its met visits
-    and the work left."""
-    days = index.problem.days
-    neighbourhoods = [(day,) for day in days] + list(combinations(days, 2))
-    day_size = size / len(days)
+    """Large-neighbourhood search: the slot model re-plans part of the week (`_neighbourhoods`)
+    with the rest kept, and the plan is kept when it meets more. Round the neighbourhoods
+    again while one gains. `size`: the week's slot model's variables. Returns the plan, its
+    met visits and the work left."""
+    slot_size = size / max(1, len(index.slots))
+    day_slots = len(index.slots) / max(1, len(index.problem.days))
     gained = True
-    per_day = 0.0  # wall seconds a day took: building and realizing are not guarded
+    # Wall seconds a slot took to build and realize, which no limit guards (CP-SAT's own
+    # time is guarded): a neighbourhood starts only when the time left can take them.
+    per_slot = 0.0
     while gained and met < bound:
         gained = False
-        for chosen in neighbourhoods:
-            if work <= 0.01 or met >= bound or clock.left() <= max(0.1, per_day * len(chosen)):
+        for name, free in _neighbourhoods(index):
+            if work <= 0.01 or met >= bound or clock.left() <= max(0.1, per_slot * len(free)):
                 return visits, met, work
             began = perf_counter()
-            free = {s for s, (d, _) in enumerate(index.slots) if d in chosen}
             slots = SlotModel(index, around=visits, free=free)
-            planned = slots.hint(visits)  # the days as planned: a search that only improves
+            planned = slots.hint(visits)  # as planned: a search that only improves
             slots.cp.maximize(slots.met())
-            # A day's even share of little work finds nothing: at least NEIGHBOURHOOD_WORK.
-            share = max(len(chosen) * work / len(days), NEIGHBOURHOOD_WORK) + 0.05
+            # An even share of little work finds nothing: at least NEIGHBOURHOOD_WORK.
+            days = len(free) / day_slots
+            share = max(days * work / len(index.problem.days), NEIGHBOURHOOD_WORK) + 0.05
             solver = _solver(
                 clock.left(), min(work, share), workers, seed, SLOT_PARAMETERS, WORK_PER_SECOND
             )
             status = solver.solve(slots.cp)
             work -= solver.deterministic_time / WORK_PER_SECOND
-            work -= NEIGHBOURHOOD_PER_VARIABLE * day_size * len(chosen)
+            work -= NEIGHBOURHOOD_PER_VARIABLE * slot_size * len(free)
             # Realizing costs as much as the search at 800 teachers: only for a gain.
             if status in FOUND and solver.objective_value > planned:
                 found = realize(index, slots.placement(solver))
                 if _met(index, found) > met:
                     visits, met, gained = found, _met(index, found), True
-            log.debug("days %s: %s, met %d", chosen, solver.status_name(status), met)
-            per_day = max(per_day, (perf_counter() - began) / len(chosen))
+            log.debug("%s: %s, met %d", name, solver.status_name(status), met)
+            unguarded = perf_counter() - began - solver.wall_time
+            per_slot = max(per_slot, unguarded / len(free))
     return visits, met, work
 
 
@@ -296,7 +314,7 @@ def _more_visits(
     bound: int,
     capped: bool,
     clock: _Clock,
-    work: float,
+    work: _Work,
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int, int]:
@@ -327,7 +345,7 @@ def _preferences(
     bound: int,
     capped: bool,
     clock: _Clock,
-    work: float,
+    work: _Work,
     workers: int,
     seed: int,
 ) -> tuple[list[Visit], int, int]:
@@ -349,22 +367,33 @@ def _preferences(
     return visits, met, bound
 
 
+class _Work:
+    """Seconds of work allotted to a phase of rounds, and what its rounds used of them."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.used = 0.0
+
+    def left(self) -> float:
+        return self.seconds - self.used
+
+
 def _rounds(
-    model: Model, clock: _Clock, work: float, workers: int, seed: int
+    model: Model, clock: _Clock, work: _Work, workers: int, seed: int
 ) -> Iterator[cp_model.CpSolver]:
-    """Solve in rounds of fixed work (`work` seconds in all, `WORK_PER_SECOND`), each from
-    the last one's best plan, while a round finds a better plan and time is left; yield
+    """Solve in rounds of fixed work (`work` in all, `FULL_MODEL_WORK_PER_SECOND`), each
+    from the last one's best plan, while a round finds a better plan and time is left; yield
     each round's solver that found one."""
     best: float | None = None
     # Loading the full model into CP-SAT takes a few tenths of a second before its own
     # limits count: a round is not started in the last ones.
-    while work > 0.01 and clock.left() > 0.3:
-        chunk = min(work, max(0.5, ROUND * clock.time_limit))
+    while work.left() > 0.01 and clock.left() > 0.3:
+        chunk = min(work.left(), max(0.5, ROUND * clock.time_limit))
         solver = _solver(
             clock.left(), chunk, workers, seed, FULL_MODEL_PARAMETERS, FULL_MODEL_WORK_PER_SECOND
         )
         status = solver.solve(model.cp)
-        work -= solver.deterministic_time / FULL_MODEL_WORK_PER_SECOND
+        work.used += solver.deterministic_time / FULL_MODEL_WORK_PER_SECOND
         if status not in FOUND or (best is not None and solver.objective_value <= best):
             return
         best = solver.objective_value
