@@ -66,9 +66,10 @@ FULL_MODEL_WORK_PER_SECOND = 0.17
 PHASES_PER_VARIABLE = 1.0e-4
 SECONDS_PER_EFFORT = 1.2e-8
 # Seconds, per variable of the slots re-planned, of building a neighbourhood's slot model and
-# realizing it (`_neighbourhood_search`): 0.2 s and 0.2 s a day at 800 teachers; counted in
-# its work.
-NEIGHBOURHOOD_PER_VARIABLE = 3e-5
+# realizing it (`_neighbourhood_search`), counted in its work: the scarce 800-teacher week's
+# eleven parts (42 slots) took 1.2 s on the faster machine, 2.2e-5 s a variable; the slower
+# one takes 1.6 to 2 times as long.
+NEIGHBOURHOOD_PER_VARIABLE = 4e-5
 # Work of the last pass (polish.py) per second of the time limit, in visits looked at: a
 # try looks at the whole plan, 1.5 to 3 µs a visit (50 tries of a 3,000-visit plan, 0.45 s at
 # most).
