@@ -331,6 +331,7 @@ RECREDIT_BATCH = 2000
 def ledger_recredit(*, district: District) -> int:
     """The district changed its credit rules or designations: every unposted entry's credits
     follow them; posted entries keep what was exported. How many entries changed."""
+    _posting_locked(district)
     rules = _credit_rules({district.pk})
     batch: list[LedgerEntry] = []
     changed = 0
@@ -345,6 +346,13 @@ def ledger_recredit(*, district: District) -> int:
             changed += _recredited(batch, fields)
             batch = []
     return changed + (_recredited(batch, fields) if batch else 0)
+
+
+def _posting_locked(district: District) -> None:
+    """Posting and re-crediting take the district's row first, each waiting for the other
+    to commit: credits a re-credit read are never written over entries an export posted
+    meanwhile (growth/tests/test_ledger_concurrency.py)."""
+    District.objects.select_for_update().get(pk=district.pk)
 
 
 def _recredited(batch: list[LedgerEntry], fields: list[str]) -> int:
@@ -438,6 +446,7 @@ def ledger_post(*, district: District, entries: QuerySet[LedgerEntry]) -> int:
     """Mark `entries` (an export's rows) as posted to the district's HR or licensing system:
     from now on their credits never change. Only the first export posts. (Posted learning
     counts whatever the approval setting says: `ledger.counted`.)"""
+    _posting_locked(district)
     unposted = entries.filter(district=district, posted_at__isnull=True)
     # Only what did not count yet may start to (the rest counts before and after).
     ledger_months_mark(query=unposted.exclude(ledger.counted()))
