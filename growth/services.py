@@ -256,6 +256,8 @@ def ledger_reconcile(*, earned: list[Earned], existing: QuerySet[LedgerEntry]) -
             moved.append(place_of(entry))
         else:
             notes.append(_posted_note(entry, "the event no longer counts"))
+    if changed:
+        changed = _still_unposted(changed, notes)
     if added or changed:
         rules = _credit_rules({e.district_id for e in [*added, *changed]})
         for entry in [*added, *changed]:
@@ -272,6 +274,24 @@ def ledger_reconcile(*, earned: list[Earned], existing: QuerySet[LedgerEntry]) -
     for note in notes:
         logger.warning("Hours ledger: a posted entry no longer matches its event: %s", note)
     return LedgerRefreshed(len(added), len(changed), len(stale), tuple(notes))
+
+
+def _still_unposted(changed: list[LedgerEntry], notes: list[str]) -> list[LedgerEntry]:
+    """The entries to correct that no export posted since they were read (those are noted
+    and kept as exported); their districts stay locked against posting until the
+    correction commits."""
+    for district_id in sorted({e.district_id for e in changed}):  # one order: no deadlock
+        _posting_locked(district_id)
+    posted = dict(
+        LedgerEntry.objects.filter(
+            pk__in=[e.pk for e in changed], posted_at__isnull=False
+        ).values_list("pk", "posted_at")
+    )
+    for entry in changed:
+        if entry.pk in posted:
+            entry.posted_at = posted[entry.pk]
+            notes.append(_posted_note(entry, f"now {entry.minutes} min on {entry.date}"))
+    return [e for e in changed if e.pk not in posted]
 
 
 def _now(now: datetime | None) -> datetime:
@@ -331,7 +351,7 @@ RECREDIT_BATCH = 2000
 def ledger_recredit(*, district: District) -> int:
     """The district changed its credit rules or designations: every unposted entry's credits
     follow them; posted entries keep what was exported. How many entries changed."""
-    _posting_locked(district)
+    _posting_locked(district.pk)
     rules = _credit_rules({district.pk})
     batch: list[LedgerEntry] = []
     changed = 0
@@ -348,11 +368,11 @@ def ledger_recredit(*, district: District) -> int:
     return changed + (_recredited(batch, fields) if batch else 0)
 
 
-def _posting_locked(district: District) -> None:
-    """Posting and re-crediting take the district's row first, each waiting for the other
-    to commit: credits a re-credit read are never written over entries an export posted
-    meanwhile (growth/tests/test_ledger_concurrency.py)."""
-    District.objects.select_for_update().get(pk=district.pk)
+def _posting_locked(district_id: int) -> None:
+    """Posting, re-crediting and correcting entries take the district's row first, each
+    waiting for the other to commit: what a re-credit or a correction read is never written
+    over entries an export posted meanwhile (growth/tests/test_ledger_concurrency.py)."""
+    District.objects.select_for_update().get(pk=district_id)
 
 
 def _recredited(batch: list[LedgerEntry], fields: list[str]) -> int:
@@ -446,7 +466,7 @@ def ledger_post(*, district: District, entries: QuerySet[LedgerEntry]) -> int:
     """Mark `entries` (an export's rows) as posted to the district's HR or licensing system:
     from now on their credits never change. Only the first export posts. (Posted learning
     counts whatever the approval setting says: `ledger.counted`.)"""
-    _posting_locked(district)
+    _posting_locked(district.pk)
     unposted = entries.filter(district=district, posted_at__isnull=True)
     # Only what did not count yet may start to (the rest counts before and after).
     ledger_months_mark(query=unposted.exclude(ledger.counted()))
