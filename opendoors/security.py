@@ -4,8 +4,8 @@
   location…); the Content-Security-Policy itself comes from django-csp (settings.py).
 - `private_no_store` marks a response as private to the person who asked, never stored by a
   browser or a proxy: calendar feeds and evidence, which name teachers and what was seen.
-- `bad_request` answers a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` with 413 and a short
-  message instead of Django's bare 400 page.
+- `bad_request` answers a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` with 413 and what to do
+  (a page, or JSON for the API) instead of Django's bare 400 page.
 """
 
 from collections.abc import Callable
@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views import defaults
 
@@ -80,10 +81,10 @@ def too_big_message() -> str:
 
 
 def request_too_big(request: HttpRequest) -> HttpResponse:
-    """413, as JSON for the API and as one line of text for pages."""
+    """413, as JSON for the API and as a page saying what to do for pages."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": too_big_message()}, status=413)
-    return HttpResponse(too_big_message(), status=413, content_type="text/plain; charset=utf-8")
+    return render(request, "413.html", {"message": too_big_message()}, status=413)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,11 +1,12 @@
 """Every answer carries the site's security headers; evidence and calendars are never cached;
 pages hold no inline script or style the Content-Security-Policy would block; a body that is
-too big is answered 413 with a short message, not an error page."""
+too big is answered 413 with what to do (a page, or JSON for the API), not Django's bare 400."""
 
 import json
 import re
 
 import pytest
+from django.urls import reverse
 
 from inquiry.tests.factories import make_round
 from visits.services import calendar_feed_for
@@ -142,12 +143,20 @@ def test_an_api_body_over_the_limit_is_answered_413_in_json(client, personas, ro
     }
 
 
-def test_a_form_over_the_limit_is_answered_413_with_a_line_of_text(
+def test_a_form_over_the_limit_is_answered_413_with_a_page_saying_what_to_do(
     client, personas, round_, small_limit
 ):
     _, visit = round_
     client.force_login(personas.colleague)
     response = client.post(f"/visits/{visit.pk}/debrief/", {"takeaways": "x" * 3 * 1024 * 1024})
     assert response.status_code == 413
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode().startswith("What you sent is larger than 2 MB")
+    page = response.content.decode()
+    assert "What you sent is larger than 2 MB, the most OpenDoors accepts at once." in page
+    assert "Nothing of it was saved." in page
+    assert "upload it as a file instead" in page
+
+
+def test_a_credential_pasted_over_the_limit_is_answered_with_the_same_page(client, small_limit):
+    response = client.post(reverse("growth:credential_verify"), {"text": "x" * 3 * 1024 * 1024})
+    assert response.status_code == 413
+    assert "upload it as a file instead" in response.content.decode()
