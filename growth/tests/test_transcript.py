@@ -473,6 +473,11 @@ def test_a_long_transcript_prints_every_entry_across_its_pages():
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     assert pages > 1
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    # The column headings head every page the entries continue on, and no other.
+    texts = page_texts(pdf)
+    holding = [i for i, page in enumerate(texts) if "· Verified" in page or "· Approved" in page]
+    assert len(holding) > 1
+    assert [i for i, page in enumerate(texts) if CONTINUED in page] == holding[1:]
     for row in rows:
         kind = "Equity hours · " if row.designations else ""
         line = (
@@ -481,6 +486,35 @@ def test_a_long_transcript_prints_every_entry_across_its_pages():
         )
         assert line in text, line
     assert "All learning (90 entries)" in text
+
+
+CONTINUED = "Learning · kind · designations · status (continued)"
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_page_after_the_entries_end_does_not_repeat_their_headings():
+    rows = [
+        Row(
+            date=date(2026, 8, 1 + i),
+            activity="observed",
+            title=f"Round {i}",
+            minutes=15,
+            credits=Decimal("0.25"),
+            credit_unit="clock_hours",
+            designations=(),
+            status="verified",
+        )
+        for i in range(25)  # page 1 holds them; the totals and the link go on page 2
+    ]
+
+    pages = page_texts(transcript_pdf(made_up_transcript(rows), issued_on=date(2026, 12, 2)))
+
+    assert len(pages) == 2
+    assert "Round 24" in pages[0] and "Verify this transcript" in pages[1]
+    assert not any(CONTINUED in page for page in pages)
 
 
 def test_entries_in_different_credit_types_each_say_theirs():
