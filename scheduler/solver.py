@@ -76,7 +76,7 @@ NEIGHBOURHOOD_PER_VARIABLE = 4e-5
 POLISH_WORK = 15_000
 # Seconds of work a neighbourhood is given at least (`_neighbourhood_search`): a day of an
 # 800-teacher scarce week was solved to optimality with 0.34 units, 1.1 s; half a day
-# needs at most 0.21.
+# with at most 0.21 units.
 NEIGHBOURHOOD_WORK = 1.2
 # A round of the full model's search is this share of the time limit.
 ROUND = 0.1
@@ -242,20 +242,12 @@ def _neighbourhoods(index: Index) -> list[tuple[str, set[int]]]:
     days: dict[str, list[int]] = {day: [] for day in index.problem.days}
     for s, (day, _) in enumerate(index.slots):
         days[day].append(s)
-    halves = [
-        (f"{day} {half}", set(half_slots))
-        for half, take in (("morning", 0), ("afternoon", 1))
-        for day, slots in days.items()
-        if (half_slots := _half(slots, take))
-    ]
+    middle = {day: (len(slots) + 1) // 2 for day, slots in days.items()}
+    mornings = [(f"{day} morning", set(slots[: middle[day]])) for day, slots in days.items()]
+    afternoons = [(f"{day} afternoon", set(slots[middle[day] :])) for day, slots in days.items()]
     whole = [(day, set(slots)) for day, slots in days.items()]
     two = [(f"{a}+{b}", set(days[a]) | set(days[b])) for a, b in combinations(days, 2)]
-    return halves + whole + two
-
-
-def _half(slots: list[int], take: int) -> list[int]:
-    middle = (len(slots) + 1) // 2
-    return slots[:middle] if take == 0 else slots[middle:]
+    return [(name, free) for name, free in mornings + afternoons + whole + two if free]
 
 
 def _neighbourhood_search(
