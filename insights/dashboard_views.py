@@ -29,7 +29,7 @@ def _download(body: bytes | str, kind: str, filename: str) -> HttpResponse:
 @login_required
 @private_no_store
 def school_dashboard(request: AuthenticatedRequest, slug: str, kind: str = "") -> HttpResponse:
-    school = access.school_for_dashboard(request.user, slug)
+    school = access.school_for_leader(request.user, slug)
     form = SpanForm(request.GET or None)
     span = form.span()
     k = school.district.min_classrooms_for_aggregates

@@ -156,17 +156,6 @@ def school_for_people_manager(person: Person, slug: str) -> School:
     return school
 
 
-def school_for_dashboard(person: Person, slug: str) -> School:
-    """A school's dashboard is for its principals and its district's leaders (DESIGN, "Who
-    sees what": participation, coverage and time as totals, by role); to anyone else the page
-    is not there (404), as for the People page."""
-    school = get_object_or_404(schools_visible_to(person).select_related("district"), slug=slug)
-    principal = Role.PRINCIPAL in roles_at(person, school)
-    if not (principal or leads_district(person, school.district_id)):
-        raise Http404
-    return school
-
-
 def member_for_people_manager(person: Person, slug: str, person_id: int) -> tuple[School, Person]:
     """A person at a school whose people this manager manages (inactive ones too)."""
     school = school_for_people_manager(person, slug)
@@ -1082,6 +1071,9 @@ def leads_school(person: Person, school: School) -> bool:
 
 
 def school_for_leader(person: Person, slug: str) -> School:
+    """A school its principals and its district's leaders lead: its dashboard, cycles and
+    goals (DESIGN, "Who sees what": participation, coverage and time as totals, by role); to
+    anyone else the page is not there (404), as for the People page."""
     school = get_object_or_404(schools_visible_to(person).select_related("district"), slug=slug)
     if not leads_school(person, school):
         raise Http404

@@ -86,11 +86,11 @@ def test_people_are_managed_by_the_school_s_principals_and_the_district_s_leader
 
 
 def test_a_school_s_dashboard_is_for_its_principals_and_the_district_s_leaders(personas):
-    assert access.school_for_dashboard(personas.principal, "lincoln") == personas.school
-    assert access.school_for_dashboard(personas.district_leader, "roosevelt").slug == "roosevelt"
+    assert access.school_for_leader(personas.principal, "lincoln") == personas.school
+    assert access.school_for_leader(personas.district_leader, "roosevelt").slug == "roosevelt"
     for person, slug in ((personas.coach, "lincoln"), (personas.principal, "roosevelt")):
         with pytest.raises(Http404):
-            access.school_for_dashboard(person, slug)
+            access.school_for_leader(person, slug)
 
 
 def test_a_district_s_settings_and_schools_are_its_leaders_alone(personas):
