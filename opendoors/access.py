@@ -147,6 +147,13 @@ def can_manage_people(person: Person, school: School) -> bool:
     return Role.PRINCIPAL in roles_at(person, school) or leads_district(person, school.district_id)
 
 
+def manages_people_everywhere(actor: Person, person: Person) -> bool:
+    """The actor manages the people of every school the person works at: only then may they
+    set the person's email address, where the invitation (a password) goes."""
+    schools = School.objects.filter(memberships__person=person).select_related("district")
+    return all(can_manage_people(actor, school) for school in schools.distinct())
+
+
 def school_for_people_manager(person: Person, slug: str) -> School:
     """The school whose People page this is; anyone else gets 404, as for a page they may not
     know of (a teacher or coach learns nothing from a refusal either)."""

@@ -228,6 +228,19 @@ class PersonAddForm(PersonRolesForm):
         return email
 
 
+class PersonEmailForm(forms.Form):
+    """The address of someone who has not signed in yet: a typo fixed before the invitation
+    reaches them, or an address for someone who came without one."""
+
+    email = forms.EmailField(max_length=254, label="Email")
+    invite = forms.BooleanField(
+        required=False, initial=True, label="Send the invitation to this address"
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
 class AuditFilterForm(forms.Form):
     school = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="School")
 

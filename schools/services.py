@@ -33,6 +33,7 @@ from django.utils.text import slugify
 
 from growth.services import ledger_recredit
 from insights.services import ledger_months_mark
+from opendoors.account import change_email, email_taken
 from opendoors.tasks import enqueue
 from rosters.oneroster import read_oneroster
 from rosters.schedule_csv import read_schedule_csv
@@ -741,6 +742,59 @@ class InvitationRefused(Exception):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(reason)
+
+
+@transaction.atomic
+def person_email_set(
+    *,
+    school: School,
+    actor: Person,
+    person: Person,
+    email: str,
+    may_grant_district_leader: bool,
+    manages_everywhere: bool,
+) -> bool:
+    """Set the address of someone who has not signed in yet (a typo fixed before the
+    invitation reaches them, or an address for someone who came without one); whether it
+    changed. An invitation sent to the old address stops working (its link covers the
+    address) and may be sent again at once. Refused for someone who has signed in (the
+    address receives their password resets: they change it on their account page, with
+    their password), for a district leader unless a district leader asks, and for someone
+    who also works at a school the actor does not manage (the invitation would hand the
+    actor their account there)."""
+    if person.last_login is not None:
+        raise PeopleChangeRefused(
+            f"{person} has signed in: they change their address on their account page, "
+            "where it takes their password."
+        )
+    leads = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).exists()
+    if leads and not may_grant_district_leader:
+        raise PeopleChangeRefused("Only a district leader can change a district leader's address.")
+    if not manages_everywhere:
+        raise PeopleChangeRefused(
+            f"{person} also works at a school whose people you do not manage: ask a district "
+            "leader."
+        )
+    before = person.email
+    if before.lower() == email:
+        return False
+    if email_taken(email, by_other_than=person):
+        raise PeopleChangeRefused(
+            f"{email} is already someone's address in OpenDoors. Check it for a typo; if it "
+            "is right, ask a district leader."
+        )
+    change_email(person, email)
+    Person.objects.filter(pk=person.pk).update(invited_at=None)
+    person.invited_at = None
+    audit_record(
+        district=school.district,
+        school=school,
+        actor=actor,
+        subject=person,
+        action="email_changed",
+        summary=f"{actor} changed {person}'s email address from {before or 'none'} to {email}.",
+    )
+    return True
 
 
 def can_be_invited(person: Person) -> bool:

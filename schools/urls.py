@@ -26,6 +26,7 @@ urlpatterns = [
         name="person_invitation",
     ),
     path("<slug:slug>/people/<id:person_id>/roles/", views.person_roles, name="person_roles"),
+    path("<slug:slug>/people/<id:person_id>/email/", views.person_email, name="person_email"),
     path(
         "<slug:slug>/people/<id:person_id>/deactivate/",
         views.person_deactivate,

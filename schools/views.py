@@ -16,6 +16,7 @@ from .forms import (
     ImportApplyForm,
     PeopleFilterForm,
     PersonAddForm,
+    PersonEmailForm,
     PersonRolesForm,
     ScheduleImportForm,
     SchoolSettingsForm,
@@ -32,6 +33,7 @@ from .services import (
     people_to_invite,
     person_active_set,
     person_add,
+    person_email_set,
     person_invite,
     person_roles_set,
 )
@@ -204,6 +206,9 @@ def _people_page(
             may_grant_district_leader=may_grant,
             prefix=f"p{row.person.pk}",
         )
+        row.email_form = PersonEmailForm(  # type: ignore[attr-defined]
+            initial={"email": row.person.email}, prefix=f"e{row.person.pk}"
+        )
     context = {
         "school": school,
         "rows": rows,
@@ -284,6 +289,46 @@ def person_roles(request: AuthenticatedRequest, slug: str, person_id: int) -> Ht
         messages.success(
             request, f"Roles of {person} saved." if changed else f"{person}'s roles are unchanged."
         )
+    return redirect("schools:people", slug=school.slug)
+
+
+@require_POST
+@login_required
+def person_email(request: AuthenticatedRequest, slug: str, person_id: int) -> HttpResponse:
+    """Set the address of someone who has not signed in yet, and send them the invitation."""
+    school, person = access.member_for_people_manager(request.user, slug, person_id)
+    form = PersonEmailForm(request.POST, prefix=f"e{person.pk}")
+    if not form.is_valid():
+        problem = " ".join(str(error) for error in form.errors.get("email", ["Type an address."]))
+        messages.error(request, f"Email of {person} not saved: {problem}")
+        return redirect("schools:people", slug=school.slug)
+    email = form.cleaned_data["email"]
+    try:
+        changed = person_email_set(
+            school=school,
+            actor=request.user,
+            person=person,
+            email=email,
+            may_grant_district_leader=access.leads_district(request.user, school.district_id),
+            manages_everywhere=access.manages_people_everywhere(request.user, person),
+        )
+    except PeopleChangeRefused as refused:
+        messages.error(request, f"Email of {person} not saved: {refused.reason}")
+        return redirect("schools:people", slug=school.slug)
+    if not changed:
+        messages.info(request, f"{person}'s address is {email} already.")
+    elif not form.cleaned_data["invite"]:
+        messages.success(request, f"{person}'s address is now {email}; no invitation was sent.")
+    else:
+        try:
+            person_invite(school=school, person=person, actor=request.user)
+        except InvitationRefused as refused:
+            messages.success(request, f"{person}'s address is now {email}.")
+            messages.error(request, refused.reason)
+        else:
+            messages.success(
+                request, f"{person}'s address is now {email}, and the invitation was sent there."
+            )
     return redirect("schools:people", slug=school.slug)
 
 

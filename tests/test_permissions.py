@@ -247,6 +247,9 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {  # a tuple: one row per method
     "schools/<slug:slug>/people/<id:person_id>/roles/": PEOPLE_MANAGERS(
         302, method="post", kwargs=PERSON
     ),
+    "schools/<slug:slug>/people/<id:person_id>/email/": PEOPLE_MANAGERS(
+        302, method="post", kwargs=PERSON
+    ),
     "schools/<slug:slug>/people/<id:person_id>/deactivate/": PEOPLE_MANAGERS(
         302, method="post", kwargs=PERSON
     ),

@@ -57,6 +57,16 @@ def test_a_principal_adds_a_coach_on_a_phone(
     page.get_by_role("button", name="Send again to Cy Coach").click()
     expect(page.get_by_text("you can send it again from")).to_be_visible()
     axe_check(page)
+    # The address had a typo: fixed before Cy signs in, the invitation goes to the new one.
+    email = page.locator("details", has=page.locator("summary[aria-label='Email of Cy Coach']"))
+    email.locator("summary").click()
+    email.get_by_role("textbox", name="Email").fill("cy.coach@example.org")
+    email.get_by_role("button", name="Save email").click()
+    expect(page.get_by_text("the invitation was sent there")).to_be_visible()
+    cy.refresh_from_db()
+    assert cy.email == "cy.coach@example.org" and cy.invited_at is not None
+    axe_check(page)
+    assert page.evaluate(NO_PAGE_SCROLL)
 
 
 def test_an_invited_coach_sets_a_password_on_a_phone(
