@@ -10,6 +10,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -262,6 +263,9 @@ class RevokeForm(forms.Form):
     )
 
 
+CREDENTIALS_PER_PAGE = 50
+
+
 @require_GET
 @login_required
 @private_no_store
@@ -269,9 +273,12 @@ def district_credentials(request: AuthenticatedRequest, slug: str) -> HttpRespon
     """Every credential the district issued, newest first, to revoke one issued in error.
     District leaders only: it names people (as the hours export does)."""
     district, credentials = access.credentials_for_leader(request.user, slug)
+    newest_first = credentials.select_related("person", "cycle").order_by("-issued_at", "-pk")
     context = {
         "district": district,
-        "credentials": credentials.select_related("person", "cycle").order_by("-issued_at", "-pk"),
+        "credentials": Paginator(newest_first, CREDENTIALS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "form": RevokeForm(),
         "set_up": signing_key() is not None,
     }

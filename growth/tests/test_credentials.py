@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import os
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from growth import credentials
 from growth.credentials import credential_claim, key_generate
@@ -225,6 +227,31 @@ def test_a_revoked_credential_shows_in_the_district_s_status_list(client, person
     client.force_login(personas.colleague)
     assert "revoked your credential" in claim(client, completed).content.decode()
     assert Credential.objects.filter(person=personas.colleague).count() == 1
+
+
+def test_the_district_s_credentials_come_fifty_a_page_newest_first(client, personas):
+    start = timezone.now() - timedelta(days=60)
+    Credential.objects.bulk_create(
+        Credential(
+            person=personas.colleague,
+            district=personas.school.district,
+            status_index=n + 1,
+            issued_at=start + timedelta(days=n),
+            signed="e30.e30.signature",
+        )
+        for n in range(51)
+    )
+    client.force_login(personas.district_leader)
+    first = client.get("/district/riverbend/credentials/").content.decode()
+    assert "Issued, newest first (51)" in first and "Page 1 of 2" in first
+    assert first.count('class="card"') == 50 and 'href="?page=2"' in first
+    local = timezone.localtime(start)  # as the page shows it
+    oldest = f"Issued {local:%b} {local.day}, {local:%Y}"
+    assert oldest not in first
+    second = client.get("/district/riverbend/credentials/", {"page": 2}).content.decode()
+    assert second.count('class="card"') == 1 and oldest in second and "← Newer" in second
+    beyond = client.get("/district/riverbend/credentials/", {"page": "x"})
+    assert beyond.status_code == 200 and "Page 1 of 2" in beyond.content.decode()
 
 
 def test_a_principal_or_a_teacher_cannot_revoke_or_list_credentials(
