@@ -238,6 +238,18 @@ class PersonRow:
         return self.person.is_active and (self.person.has_usable_password() or self.has_sso)
 
     @property
+    def email_settable(self) -> bool:
+        """Whether the People page offers "Email": nobody holds the account yet (the service,
+        `person_email_set`, checks again and says why not)."""
+        person = self.person
+        return (
+            person.is_active
+            and person.erased_at is None
+            and person.last_login is None
+            and not self.can_sign_in
+        )
+
+    @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in self.roles]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import UploadedFile
@@ -754,18 +755,24 @@ def person_email_set(
     may_grant_district_leader: bool,
     manages_everywhere: bool,
 ) -> bool:
-    """Set the address of someone who has not signed in yet (a typo fixed before the
+    """Set the address of someone nobody holds the account of yet (a typo fixed before the
     invitation reaches them, or an address for someone who came without one); whether it
     changed. An invitation sent to the old address stops working (its link covers the
-    address) and may be sent again at once. Refused for someone who has signed in (the
-    address receives their password resets: they change it on their account page, with
-    their password), for a district leader unless a district leader asks, and for someone
-    who also works at a school the actor does not manage (the invitation would hand the
-    actor their account there)."""
-    if person.last_login is not None:
+    address) and may be sent again at once; the old address, if any, is told (the task
+    worker sends it, `email_changed_notice`), so that nobody's account is pointed elsewhere
+    without their knowing. Refused for someone who has signed in or holds a password or a
+    single sign-on (the address receives their password resets: they change it on their
+    account page), for someone deactivated, for a district leader unless a district leader
+    asks, and for someone who also works at a school the actor does not manage (the
+    invitation would hand the actor their account there)."""
+    # Read again, locked: a first sign-in at this moment is seen, or waits for this change.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active or person.erased_at is not None:
+        raise PeopleChangeRefused(f"{person} is deactivated: reactivate them first.")
+    if _account_held(person):
         raise PeopleChangeRefused(
-            f"{person} has signed in: they change their address on their account page, "
-            "where it takes their password."
+            f"{person} has signed in or set a password: they change their address on their "
+            "account page, where it takes their password."
         )
     leads = Membership.objects.filter(person=person, role=Role.DISTRICT_LEADER).exists()
     if leads and not may_grant_district_leader:
@@ -785,7 +792,6 @@ def person_email_set(
         )
     change_email(person, email)
     Person.objects.filter(pk=person.pk).update(invited_at=None)
-    person.invited_at = None
     audit_record(
         district=school.district,
         school=school,
@@ -794,7 +800,37 @@ def person_email_set(
         action="email_changed",
         summary=f"{actor} changed {person}'s email address from {before or 'none'} to {email}.",
     )
+    if before:
+        enqueue("schools.tasks.email_changed_notice", person.pk, school.pk, before, str(actor))
     return True
+
+
+def _account_held(person: Person) -> bool:
+    """Someone holds the account: they signed in, a password was set (an invitation, "Forgot
+    your password?", an administrator), or a single sign-on is connected to it."""
+    return (
+        person.last_login is not None
+        or person.has_usable_password()
+        or person.is_staff
+        or person.is_superuser
+        or SocialAccount.objects.filter(user=person).exists()
+    )
+
+
+def email_changed_notice(*, person_id: int, school_id: int, old: str, actor: str) -> bool:
+    """Tell the old address that the account's address was changed, and by whom; whether it
+    was sent."""
+    person = Person.objects.filter(pk=person_id).first()
+    school = School.objects.filter(pk=school_id).first()
+    if person is None or school is None:
+        return False
+    context = {"person": person, "school": school, "actor": actor, "old": old}
+    message = EmailMessage(
+        subject=f"Your OpenDoors address at {' '.join(school.name.split())} was changed",
+        body=render_to_string("schools/email/email_changed.txt", context),
+        to=[old],
+    )
+    return bool(message.send())
 
 
 def can_be_invited(person: Person) -> bool:

@@ -3,14 +3,16 @@
 Each import task is the worker's handle on one step of the import's status machine, which
 lives in `services.py` (reading, applying, attempts, failures); `invitation_send` emails one
 invitation (`services.invitation_send`), so that adding or importing people never waits on a
-mail server; `retention_daily` makes old evidence anonymous (`retention.py`) every night and
-queues its next run. Services queue these tasks by name through `opendoors.tasks.enqueue`.
+mail server, and `email_changed_notice` tells an old address that a principal changed it;
+`retention_daily` makes old evidence anonymous (`retention.py`) every night and queues its
+next run. Services queue these tasks by name through `opendoors.tasks.enqueue`.
 """
 
 from django.utils import timezone
 from django_tasks import task
 
 from .retention import evidence_retention_everywhere, retention_daily_queue, retention_next_run
+from .services import email_changed_notice as email_changed_notice_send
 from .services import import_apply_attempt, import_read_attempt
 from .services import invitation_send as invitation_email_send
 
@@ -28,6 +30,11 @@ def import_apply(import_id: int, attempt: int = 0) -> None:
 @task()
 def invitation_send(person_id: int, school_id: int) -> bool:
     return invitation_email_send(person_id=person_id, school_id=school_id)
+
+
+@task()
+def email_changed_notice(person_id: int, school_id: int, old: str, actor: str) -> bool:
+    return email_changed_notice_send(person_id=person_id, school_id=school_id, old=old, actor=actor)
 
 
 @task()

@@ -259,7 +259,7 @@ def test_no_email_address_or_already_signed_in_means_no_invitation(client, perso
     Person.objects.filter(pk=personas.bystander.pk).update(email="")
     client.force_login(personas.principal)
     page = client.get(PEOPLE).content.decode()
-    assert "No email address yet: add one with “Email” to invite them." in page
+    assert "No email address, so no invitation: they add one on their account page." in page
     response = client.post(f"{PEOPLE}{personas.bystander.pk}/invitation/", follow=True)
     assert "has no email address" in response.content.decode()
     # The principal herself has signed in: no button, and a post is refused with the way in.
