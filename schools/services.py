@@ -766,7 +766,7 @@ def person_email_set(
     asks, and for someone who also works at a school the actor does not manage (the
     invitation would hand the actor their account there)."""
     # Read again, locked: a first sign-in at this moment is seen, or waits for this change.
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.refresh_from_db(from_queryset=Person.objects.select_for_update())
     if not person.is_active or person.erased_at is not None:
         raise PeopleChangeRefused(f"{person} is deactivated: reactivate them first.")
     if _account_held(person):
@@ -792,6 +792,7 @@ def person_email_set(
         )
     change_email(person, email)
     Person.objects.filter(pk=person.pk).update(invited_at=None)
+    person.invited_at = None
     audit_record(
         district=school.district,
         school=school,

@@ -320,7 +320,6 @@ def person_email(request: AuthenticatedRequest, slug: str, person_id: int) -> Ht
     elif not form.cleaned_data["invite"]:
         messages.success(request, f"{person}'s address is now {email}; no invitation was sent.")
     else:
-        person.refresh_from_db(fields=["email", "invited_at"])
         try:
             person_invite(school=school, person=person, actor=request.user)
         except InvitationRefused as refused:
